@@ -1,0 +1,87 @@
+package dev.pgfullload.app;
+
+import dev.pgfullload.config.Settings;
+import dev.pgfullload.config.SettingsException;
+import dev.pgfullload.config.SettingsLoader;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.load.FullLoad;
+import dev.pgfullload.report.ReportWriter;
+import dev.pgfullload.report.RunReport;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+/**
+ * The Spark application: {@code spark-submit --class dev.pgfullload.app.FullLoadJob pg-fullload-cluster.jar
+ * --config FILE}. Exits with the status of {@link ExitCode}.
+ */
+public final class FullLoadJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FullLoadJob.class);
+
+    private FullLoadJob() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        SparkSession.getDefaultSession().foreach(session -> {
+            session.stop();
+            return null;
+        });
+        System.exit(status);
+    }
+
+    /** Runs the job and returns its exit status; the Spark session it used is left running for the caller. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Settings settings;
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            if (commandLine.help()) {
+                out.println(CommandLine.USAGE);
+                return ExitCode.SUCCESS.status();
+            }
+            settings = SettingsLoader.load(commandLine.configFile(), commandLine.overrides());
+        } catch (SettingsException e) {
+            err.println("pg-fullload: " + e.getMessage());
+            err.println(CommandLine.USAGE);
+            return ExitCode.BAD_SETTINGS.status();
+        }
+        String runId = newRunId();
+        LOG.info("pg-fullload run {} with settings:\n{}", runId, settings);
+        RunReport report;
+        try {
+            report = new FullLoad(settings, runId).run(FullLoadJob::startSpark);
+        } catch (RuntimeException e) {
+            LOG.error("Run {} failed unexpectedly", runId, e);
+            err.println("pg-fullload: internal error: " + e);
+            return ExitCode.INTERNAL_ERROR.status();
+        }
+        ReportWriter.printTable(report, out);
+        try {
+            ReportWriter.writeJson(report, settings.reportPath());
+            out.println("Report written to " + settings.reportPath().toAbsolutePath());
+        } catch (IOException e) {
+            err.println("pg-fullload: could not write the report to " + settings.reportPath() + ": " + e.getMessage());
+        }
+        if (report.succeeded()) {
+            return ExitCode.SUCCESS.status();
+        }
+        return ExitCode.of(FailureCategory.valueOf(report.failureCategory())).status();
+    }
+
+    static SparkSession startSpark() {
+        return SparkSession.builder().appName("pg-fullload").getOrCreate();
+    }
+
+    static String newRunId() {
+        return "run-" + DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").format(ZonedDateTime.now(ZoneOffset.UTC))
+                + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pgfullload.config;
+
+import java.nio.file.Path;
+
+import static java.util.Objects.requireNonNull;
+
+/** Every setting of a run, validated. Built by {@link SettingsLoader}. */
+public record Settings(
+        ConnectionSettings source,
+        ConnectionSettings target,
+        TableSelection tables,
+        LoadSettings load,
+        boolean jsonAsText,
+        Path reportPath,
+        String redactedText) {
+
+    public Settings {
+        requireNonNull(source, "source is null");
+        requireNonNull(target, "target is null");
+        requireNonNull(tables, "tables is null");
+        requireNonNull(load, "load is null");
+        requireNonNull(reportPath, "reportPath is null");
+        requireNonNull(redactedText, "redactedText is null");
+    }
+
+    @Override
+    public String toString() {
+        return redactedText;
+    }
+}

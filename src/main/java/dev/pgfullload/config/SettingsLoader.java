@@ -1,0 +1,364 @@
+package dev.pgfullload.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Builds {@link Settings} from the defaults in {@code reference.conf}, a settings file and
+ * {@code --set key=value} overrides, in that order of precedence (an override wins). Every problem is
+ * collected and reported at once; nothing is started on settings that have one.
+ */
+public final class SettingsLoader {
+
+    public static final String ROOT = "fullload";
+
+    /** Objects whose keys are the user's own (driver properties), not settings of ours. */
+    private static final Set<String> FREE_FORM_OBJECTS = Set.of(
+            ROOT + ".source.properties", ROOT + ".target.properties");
+
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token|credential).*");
+
+    private SettingsLoader() {
+    }
+
+    /**
+     * @param file the settings file, or null for defaults and overrides alone
+     * @param overrides {@code key=value} pairs; a key without the {@code fullload.} root gets it
+     */
+    public static Settings load(Path file, List<String> overrides) {
+        List<String> problems = new ArrayList<>();
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new SettingsException(List.of("settings file " + file + " does not exist or is not a file"));
+            }
+            try {
+                user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            } catch (ConfigException e) {
+                String hint = e.getMessage().contains("include keyword")
+                        ? " (include is a HOCON keyword: write \"include\" = [...] in quotes, or tables.include = [...])" : "";
+                throw new SettingsException(List.of("settings file " + file + " is not valid HOCON: " + e.getMessage() + hint));
+            }
+        }
+        Config overridden = parseOverrides(overrides, problems).withFallback(user);
+        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
+        Config merged;
+        try {
+            merged = overridden.withFallback(reference).resolve(ConfigResolveOptions.defaults().setAllowUnresolved(false));
+        } catch (ConfigException e) {
+            problems.add("settings cannot be resolved: " + e.getMessage());
+            throw new SettingsException(problems);
+        }
+        checkUnknownKeys(overridden.root(), reference.root(), "", problems);
+        Settings settings = build(merged, problems);
+        if (!problems.isEmpty()) {
+            throw new SettingsException(problems);
+        }
+        return settings;
+    }
+
+    private static Config parseOverrides(List<String> overrides, List<String> problems) {
+        Config result = ConfigFactory.empty();
+        for (String override : overrides) {
+            int equals = override.indexOf('=');
+            if (equals <= 0) {
+                problems.add("--set " + override + ": expected key=value");
+                continue;
+            }
+            String key = override.substring(0, equals).trim();
+            String value = override.substring(equals + 1);
+            String path = key.startsWith(ROOT + ".") ? key : ROOT + "." + key;
+            Config parsed;
+            try {
+                parsed = ConfigFactory.parseString(quotePath(path) + " = " + value);
+            } catch (ConfigException e) {
+                parsed = null;
+            }
+            if (parsed == null || !parsed.hasPathOrNull(path)) {
+                // Not a HOCON value (a URL with a colon, a password with a brace): take it as a string.
+                try {
+                    parsed = ConfigFactory.empty().withValue(path, ConfigValueFactory.fromAnyRef(value, "--set " + key));
+                } catch (ConfigException e) {
+                    problems.add("--set " + key + ": not a valid key (" + e.getMessage() + ")");
+                    continue;
+                }
+            }
+            result = parsed.withFallback(result);
+        }
+        return result;
+    }
+
+    private static String quotePath(String path) {
+        StringBuilder quoted = new StringBuilder();
+        for (String element : path.split("\\.", -1)) {
+            if (!quoted.isEmpty()) {
+                quoted.append('.');
+            }
+            quoted.append(element.matches("[A-Za-z0-9_-]+") ? element : ConfigValueFactory.fromAnyRef(element).render());
+        }
+        return quoted.toString();
+    }
+
+    private static void checkUnknownKeys(ConfigObject given, ConfigObject known, String prefix, List<String> problems) {
+        for (Map.Entry<String, ConfigValue> entry : given.entrySet()) {
+            String path = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+            ConfigValue knownValue = known.get(entry.getKey());
+            if (knownValue == null) {
+                problems.add(path + ": unknown setting (got " + render(path, entry.getValue()) + ")" + suggestion(path));
+                continue;
+            }
+            if (FREE_FORM_OBJECTS.contains(path)) {
+                continue;
+            }
+            if (entry.getValue() instanceof ConfigObject givenObject && knownValue instanceof ConfigObject knownObject) {
+                checkUnknownKeys(givenObject, knownObject, path, problems);
+            }
+        }
+    }
+
+    private static String suggestion(String path) {
+        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
+        Set<String> knownPaths = new TreeSet<>();
+        collectPaths(reference.root(), "", knownPaths);
+        return knownPaths.stream()
+                .min(Comparator.comparingInt(candidate -> editDistance(candidate, path)))
+                .filter(best -> editDistance(best, path) <= Math.max(3, path.length() / 4))
+                .map(best -> "; did you mean " + best + "?")
+                .orElse("");
+    }
+
+    private static void collectPaths(ConfigObject object, String prefix, Set<String> paths) {
+        for (Map.Entry<String, ConfigValue> entry : object.entrySet()) {
+            String path = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
+            paths.add(path);
+            if (entry.getValue() instanceof ConfigObject child && !FREE_FORM_OBJECTS.contains(path)) {
+                collectPaths(child, path, paths);
+            }
+        }
+    }
+
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static Settings build(Config config, List<String> problems) {
+        Reader reader = new Reader(config, problems);
+        ConnectionSettings source = connection(reader, "source", true);
+        ConnectionSettings target = connection(reader, "target", false);
+        if (target != null && !target.url().startsWith("jdbc:postgresql:")) {
+            problems.add(ROOT + ".target.url: the target must be PostgreSQL, a jdbc:postgresql:// URL (got " + target.url() + ")");
+        }
+        List<TablePattern> include = reader.patterns("tables.include");
+        List<TablePattern> exclude = reader.patterns("tables.exclude");
+        if (include != null && include.isEmpty()) {
+            problems.add(ROOT + ".tables.include: at least one schema.table pattern is needed (got [])");
+        }
+        PrepMode prepMode = reader.enumValue("load.target-table-prep-mode", PrepMode.class);
+        TriggerMode triggerMode = reader.enumValue("load.trigger-mode", TriggerMode.class);
+        int subtasks = reader.intValue("load.max-full-load-subtasks", 1, 49);
+        Boolean jsonAsText = reader.booleanValue("transform.json-as-text");
+        String reportPath = reader.requiredString("report.path");
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new Settings(source, target, new TableSelection(include, exclude),
+                new LoadSettings(prepMode, triggerMode, subtasks), jsonAsText, Path.of(reportPath), redacted(config));
+    }
+
+    private static ConnectionSettings connection(Reader reader, String side, boolean withFetchSize) {
+        String url = reader.requiredString(side + ".url");
+        String user = reader.optionalString(side + ".user");
+        String password = reader.optionalString(side + ".password");
+        String passwordFile = reader.optionalString(side + ".password-file");
+        int fetchSize = withFetchSize ? reader.intValue(side + ".fetch-size", 1, Integer.MAX_VALUE) : 0;
+        Map<String, String> properties = reader.stringMap(side + ".properties");
+        if (password != null && passwordFile != null) {
+            reader.problem(side + ".password-file", "give either password or password-file, not both", passwordFile);
+        } else if (passwordFile != null) {
+            password = readPasswordFile(reader, side + ".password-file", passwordFile);
+        }
+        if (url == null || properties == null) {
+            return null;
+        }
+        if (!url.startsWith("jdbc:")) {
+            reader.problem(side + ".url", "expected a JDBC URL starting with jdbc:", url);
+            return null;
+        }
+        return new ConnectionSettings(url, user, password, fetchSize, properties);
+    }
+
+    private static String readPasswordFile(Reader reader, String key, String file) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                reader.problem(key, "the password file is empty", file);
+                return null;
+            }
+            return lines.get(0);
+        } catch (IOException e) {
+            reader.problem(key, "cannot read the password file (" + e.getClass().getSimpleName() + ")", file);
+            return null;
+        }
+    }
+
+    /** The effective settings as HOCON, with every secret replaced by "***". */
+    private static String redacted(Config config) {
+        Config shown = config.getConfig(ROOT).atPath(ROOT);
+        for (Map.Entry<String, ConfigValue> entry : shown.entrySet()) {
+            if (SECRET_KEY.matcher(entry.getKey()).matches() && !entry.getKey().endsWith("-file")) {
+                shown = shown.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef("***"));
+            }
+        }
+        return shown.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    }
+
+    private static String render(String path, ConfigValue value) {
+        if (SECRET_KEY.matcher(path).matches()) {
+            return "***";
+        }
+        return value.render(ConfigRenderOptions.concise());
+    }
+
+    /** Typed reads that record a problem instead of stopping at the first. */
+    private record Reader(Config config, List<String> problems) {
+
+        void problem(String key, String what, Object got) {
+            String path = ROOT + "." + key;
+            problems.add(path + ": " + what + " (got " + (SECRET_KEY.matcher(key).matches() && !key.endsWith("-file") ? "***" : got) + ")");
+        }
+
+        String requiredString(String key) {
+            String value = optionalString(key);
+            if (value == null && config.getIsNull(ROOT + "." + key)) {
+                problems.add(ROOT + "." + key + ": required, no value given");
+            }
+            return value;
+        }
+
+        String optionalString(String key) {
+            String path = ROOT + "." + key;
+            if (config.getIsNull(path)) {
+                return null;
+            }
+            ConfigValue value = config.getValue(path);
+            if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+                problem(key, "expected a string", value.render(ConfigRenderOptions.concise()));
+                return null;
+            }
+            return String.valueOf(value.unwrapped());
+        }
+
+        int intValue(String key, int min, int max) {
+            String path = ROOT + "." + key;
+            try {
+                int value = config.getInt(path);
+                if (value < min || value > max) {
+                    problem(key, "expected a whole number from " + min + (max == Integer.MAX_VALUE ? " up" : " to " + max), value);
+                }
+                return value;
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected a whole number", renderValue(path));
+                return 0;
+            }
+        }
+
+        Boolean booleanValue(String key) {
+            String path = ROOT + "." + key;
+            try {
+                return config.getBoolean(path);
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected true or false", renderValue(path));
+                return null;
+            }
+        }
+
+        <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+            String value = optionalString(key);
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(constant.name());
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            problem(key, "expected one of " + String.join(", ", names), value);
+            return null;
+        }
+
+        List<TablePattern> patterns(String key) {
+            String path = ROOT + "." + key;
+            List<String> texts;
+            try {
+                texts = config.getStringList(path);
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected a list of schema.table patterns", renderValue(path));
+                return null;
+            }
+            List<TablePattern> patterns = new ArrayList<>();
+            for (String text : texts) {
+                try {
+                    patterns.add(TablePattern.parse(text));
+                } catch (IllegalArgumentException e) {
+                    problem(key, "each pattern is schema.table, with % and _ wildcards", text);
+                }
+            }
+            return patterns;
+        }
+
+        Map<String, String> stringMap(String key) {
+            String path = ROOT + "." + key;
+            Optional<ConfigObject> object;
+            try {
+                object = Optional.of(config.getObject(path));
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected an object of driver properties", renderValue(path));
+                return null;
+            }
+            Map<String, String> result = new LinkedHashMap<>();
+            object.get().forEach((name, value) -> result.put(name, String.valueOf(value.unwrapped())));
+            return result;
+        }
+
+        private String renderValue(String path) {
+            return config.hasPathOrNull(path) && !config.getIsNull(path)
+                    ? config.getValue(path).render(ConfigRenderOptions.concise()) : "nothing";
+        }
+    }
+}

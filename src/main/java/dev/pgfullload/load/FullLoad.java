@@ -1,0 +1,231 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.config.Settings;
+import dev.pgfullload.config.TriggerMode;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.report.RunReport;
+import dev.pgfullload.report.TableLoadResult;
+import dev.pgfullload.report.TableState;
+import dev.pgfullload.schema.SchemaTransformer;
+import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.ForeignKey;
+import dev.pgfullload.source.SourceCatalog;
+import dev.pgfullload.source.SourceDialect;
+import dev.pgfullload.source.TableName;
+import dev.pgfullload.target.Preflight;
+import dev.pgfullload.target.TargetPreparer;
+import dev.pgfullload.target.TriggerSwitch;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A whole run on the driver: discovery, preflight, preparation, the tables loaded up to
+ * {@code load.max-full-load-subtasks} at a time (largest first, parents first under trigger mode NONE),
+ * and the report.
+ */
+public final class FullLoad {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FullLoad.class);
+
+    private final Settings settings;
+    private final String runId;
+
+    public FullLoad(Settings settings, String runId) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.runId = requireNonNull(runId, "runId is null");
+    }
+
+    /**
+     * Runs the load. The Spark session is started in the background while the driver discovers and
+     * prepares, and used only once the target is ready.
+     */
+    public RunReport run(Supplier<SparkSession> sparkStarter) {
+        Instant started = Instant.now();
+        List<String> preparationActions = new ArrayList<>();
+        CompletableFuture<SparkSession> spark = CompletableFuture.supplyAsync(sparkStarter);
+        try {
+            SourceDialect dialect = SourceDialect.forUrl(settings.source().url());
+            SourceCatalog catalog;
+            try (Connection source = Connections.open(settings.source(), "source", "pg-fullload " + runId + " discovery")) {
+                catalog = dialect.discover(source, settings.tables());
+            }
+            if (catalog.tables().isEmpty()) {
+                throw new FullLoadException(FailureCategory.PREFLIGHT, "no source table matches tables.include "
+                        + settings.tables().include() + " (minus tables.exclude " + settings.tables().exclude()
+                        + "): check the patterns (schema.table, % and _ wildcards, case-sensitive)");
+            }
+            SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText());
+            List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
+            LOG.info("Selected {} tables: {}", tables.size(), tables.stream().map(table -> table.source().name()).toList());
+
+            List<TableLoadResult> results;
+            try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " driver")) {
+                Preflight.check(target, settings.load().triggerMode());
+                List<TableName> names = tables.stream().map(TargetTable::name).toList();
+                if (settings.load().triggerMode() == TriggerMode.NONE) {
+                    LoadOrder.parentsFirst(names, sourceKeysInTarget(catalog, tables));
+                }
+                TargetPreparer.Preparation preparation = TargetPreparer.prepare(target, tables, settings.load().targetTablePrepMode());
+                preparationActions.addAll(preparation.actions());
+                LoadOrder order = LoadOrder.unordered(names);
+                if (settings.load().triggerMode() == TriggerMode.NONE) {
+                    List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                    keys.addAll(preparation.foreignKeys());
+                    order = LoadOrder.parentsFirst(names, keys);
+                }
+                TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
+                        settings.load().triggerMode(), runId);
+                results = loadAll(tables, order, loader);
+            }
+            boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
+            return new RunReport(runId, started, Instant.now(), succeeded,
+                    succeeded ? null : FailureCategory.LOAD.name(),
+                    succeeded ? null : "one or more tables were not loaded", preparationActions, results, settings.toString());
+        } catch (SQLException e) {
+            return failed(started, preparationActions, new FullLoadException(FailureCategory.LOAD, e.getMessage(), e));
+        } catch (FullLoadException e) {
+            return failed(started, preparationActions, e);
+        }
+    }
+
+    private RunReport failed(Instant started, List<String> preparationActions, FullLoadException e) {
+        LOG.error("Run {} stopped: {}", runId, e.getMessage());
+        return new RunReport(runId, started, Instant.now(), false, e.category().name(), e.getMessage(),
+                preparationActions, List.of(), settings.toString());
+    }
+
+    /** The source's foreign keys, between the target names of the tables they link. */
+    private static List<ForeignKey> sourceKeysInTarget(SourceCatalog catalog, List<TargetTable> tables) {
+        Map<TableName, TableName> targetOf = new HashMap<>();
+        tables.forEach(table -> targetOf.put(table.source().name(), table.name()));
+        return catalog.foreignKeys().stream()
+                .filter(key -> targetOf.containsKey(key.referencing()) && targetOf.containsKey(key.referenced()))
+                .map(key -> new ForeignKey(key.name(), targetOf.get(key.referencing()), targetOf.get(key.referenced())))
+                .toList();
+    }
+
+    private List<TableLoadResult> loadAll(List<TargetTable> tables, LoadOrder order, TableLoader loader) {
+        List<TargetTable> pending = new ArrayList<>(tables);
+        // Largest first, so the longest table does not start last and stretch the run.
+        pending.sort(Comparator.comparingLong((TargetTable table) -> table.source().estimatedBytes()).reversed()
+                .thenComparing(TargetTable::name));
+        Map<TableName, TableLoadResult> done = new LinkedHashMap<>();
+        int slots = settings.load().maxFullLoadSubtasks();
+        ExecutorService pool = Executors.newFixedThreadPool(slots, runnable -> {
+            Thread thread = new Thread(runnable, "pg-fullload-table");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ExecutorCompletionService<TableLoadResult> completion = new ExecutorCompletionService<>(pool);
+        Map<Future<TableLoadResult>, TargetTable> running = new HashMap<>();
+        try {
+            while (!pending.isEmpty() || !running.isEmpty()) {
+                for (var iterator = pending.iterator(); iterator.hasNext() && running.size() < slots; ) {
+                    TargetTable table = iterator.next();
+                    List<TableName> parents = List.copyOf(order.parentsOf(table.name()));
+                    TableName failedParent = parents.stream()
+                            .filter(parent -> done.containsKey(parent) && done.get(parent).state() != TableState.LOADED)
+                            .findFirst().orElse(null);
+                    if (failedParent != null) {
+                        iterator.remove();
+                        done.put(table.name(), TableLoadResult.notLoaded(table.source().name().toString(),
+                                table.name().toString(), TableState.SKIPPED, "not loaded because the table it references, "
+                                        + failedParent + ", was not loaded (trigger mode NONE loads parents first)"));
+                        continue;
+                    }
+                    if (parents.stream().allMatch(done::containsKey)) {
+                        iterator.remove();
+                        running.put(completion.submit(() -> loadOne(table, loader)), table);
+                    }
+                }
+                if (running.isEmpty()) {
+                    continue;
+                }
+                Future<TableLoadResult> finished = completion.take();
+                TargetTable table = running.remove(finished);
+                done.put(table.name(), finished.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FullLoadException(FailureCategory.LOAD, "the run was interrupted", e);
+        } catch (ExecutionException e) {
+            throw new FullLoadException(FailureCategory.LOAD, "a table load failed unexpectedly: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        List<TableLoadResult> ordered = new ArrayList<>();
+        tables.forEach(table -> ordered.add(done.get(table.name())));
+        return ordered;
+    }
+
+    private TableLoadResult loadOne(TargetTable table, TableLoader loader) {
+        long started = System.nanoTime();
+        boolean disableTriggers = settings.load().triggerMode() == TriggerMode.DISABLE_TRIGGERS;
+        Connection triggers = null;
+        try {
+            if (disableTriggers) {
+                triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
+                TriggerSwitch.disable(triggers, table.name());
+            }
+            return loader.load(table);
+        } catch (Exception e) {
+            String message = describe(e);
+            LOG.error("Loading {} into {} failed: {}", table.source().name(), table.name(), message);
+            return new TableLoadResult(table.source().name().toString(), table.name().toString(), TableState.FAILED,
+                    0, 0, 0, (System.nanoTime() - started) / 1_000_000, 0, message);
+        } finally {
+            if (triggers != null) {
+                enableAgain(triggers, table.name());
+            }
+        }
+    }
+
+    /** Runs in a finally: the triggers come back whether the load succeeded or not. */
+    private void enableAgain(Connection triggers, TableName table) {
+        try (Connection connection = triggers) {
+            TriggerSwitch.enable(connection, table);
+        } catch (SQLException | RuntimeException e) {
+            try (Connection retry = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers")) {
+                TriggerSwitch.enable(retry, table);
+            } catch (SQLException | RuntimeException again) {
+                LOG.error("Triggers of {} could NOT be enabled again: run ALTER TABLE {} ENABLE TRIGGER ALL ({})",
+                        table, table.quoted(), again.getMessage());
+            }
+        }
+    }
+
+    /** The innermost message that says what the target or the source objected to. */
+    static String describe(Throwable failure) {
+        Throwable cause = failure;
+        String message = failure.getMessage();
+        while (cause != null) {
+            if (cause instanceof SQLException || cause instanceof FullLoadException) {
+                message = cause.getMessage();
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return message == null ? failure.toString() : message.strip();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pgfullload.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Writes the run report as a JSON file and as a table on the console. */
+public final class ReportWriter {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {
+    }
+
+    public static ObjectNode toJson(RunReport report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("runId", report.runId());
+        root.put("startedAt", report.startedAt().toString());
+        root.put("endedAt", report.endedAt().toString());
+        root.put("durationMillis", report.durationMillis());
+        root.put("succeeded", report.succeeded());
+        root.put("failureCategory", report.failureCategory());
+        root.put("error", report.error());
+        ObjectNode totals = root.putObject("totals");
+        totals.put("tables", report.tables().size());
+        for (TableState state : TableState.values()) {
+            totals.put(state.name().toLowerCase(Locale.ROOT), report.count(state));
+        }
+        totals.put("rowsWritten", report.totalRowsWritten());
+        totals.put("bytes", report.totalBytes());
+        ArrayNode preparation = root.putArray("preparation");
+        report.preparation().forEach(preparation::add);
+        ArrayNode tables = root.putArray("tables");
+        for (TableLoadResult table : report.tables()) {
+            ObjectNode node = tables.addObject();
+            node.put("source", table.source());
+            node.put("target", table.target());
+            node.put("state", table.state().name().toLowerCase(Locale.ROOT));
+            node.put("rowsRead", table.rowsRead());
+            node.put("rowsWritten", table.rowsWritten());
+            node.put("bytes", table.bytes());
+            node.put("durationMillis", table.durationMillis());
+            node.put("rowsPerSecond", table.rowsPerSecond());
+            node.put("partitions", table.partitions());
+            node.put("error", table.error());
+        }
+        root.put("settings", report.settings());
+        return root;
+    }
+
+    public static void writeJson(RunReport report, Path path) throws IOException {
+        Path parent = path.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        JSON.writeValue(path.toFile(), toJson(report));
+    }
+
+    public static void printTable(RunReport report, PrintStream out) {
+        String format = "%-32s %-32s %-8s %12s %12s %10s %12s  %s%n";
+        out.println();
+        out.printf("pg-fullload run %s: %s in %.1f s%n", report.runId(), report.succeeded() ? "SUCCEEDED" : "FAILED",
+                report.durationMillis() / 1000.0);
+        if (report.error() != null) {
+            out.println("  " + report.failureCategory() + ": " + report.error());
+        }
+        if (!report.tables().isEmpty()) {
+            out.printf(format, "source", "target", "state", "rows", "bytes", "seconds", "rows/s", "error");
+            for (TableLoadResult table : report.tables()) {
+                out.printf(format, table.source(), table.target(), table.state().name().toLowerCase(Locale.ROOT),
+                        table.rowsWritten(), table.bytes(), String.format(Locale.ROOT, "%.2f", table.durationMillis() / 1000.0),
+                        table.rowsPerSecond(), table.error() == null ? "" : table.error());
+            }
+            out.printf("totals: %d tables, %d loaded, %d failed, %d skipped, %d rows, %d bytes%n", report.tables().size(),
+                    report.count(TableState.LOADED), report.count(TableState.FAILED), report.count(TableState.SKIPPED),
+                    report.totalRowsWritten(), report.totalBytes());
+        }
+        out.println();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.pgfullload.source;
+
+import dev.pgfullload.config.TableSelection;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What pg-fullload knows about one source engine: how to find its tables and how to read each
+ * column so that its value reaches the target unchanged. Implementations hold no state.
+ */
+public interface SourceDialect {
+
+    /** The selected tables, with columns, keys and estimates, and the foreign keys between tables. */
+    SourceCatalog discover(Connection connection, TableSelection selection) throws SQLException;
+
+    /** The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in. */
+    String selectExpression(SourceColumn column);
+
+    /** The query that reads every column of {@code table}. */
+    default String selectQuery(SourceTable table) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < table.columns().size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(selectExpression(table.columns().get(i)));
+        }
+        return sql.append(" FROM ").append(table.name().quoted()).toString();
+    }
+
+    /** Statements run once on each reading session before the first row, or null. */
+    String sessionInitStatement();
+
+    static SourceDialect forUrl(String url) {
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new PostgresSourceDialect();
+        }
+        throw new IllegalArgumentException("no source dialect for " + url);
+    }
+}

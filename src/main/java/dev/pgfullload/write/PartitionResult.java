@@ -1,0 +1,7 @@
+package dev.pgfullload.write;
+
+import java.io.Serializable;
+
+/** What one partition's write did: rows taken from the source, rows the target's COPY reported, bytes sent. */
+public record PartitionResult(int partition, long rowsRead, long rowsWritten, long bytes) implements Serializable {
+}
