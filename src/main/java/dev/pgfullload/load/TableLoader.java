@@ -68,7 +68,8 @@ public final class TableLoader {
         long started = System.nanoTime();
         String sourceName = table.source().name().toString();
         String targetName = table.name().toString();
-        LOG.info("Loading {} into {} (about {} rows)", sourceName, targetName, table.source().estimatedRows());
+        LOG.info("Loading {} into {} ({} rows estimated by the source catalog)", sourceName, targetName,
+                table.source().estimatedRows() > 0 ? String.valueOf(table.source().estimatedRows()) : "no");
         spark.sparkContext().setJobDescription("pg-fullload " + runId + ": " + sourceName + " -> " + targetName);
         Dataset<Row> frame = read(table);
         List<CopyFieldType> fieldTypes = new ArrayList<>();
