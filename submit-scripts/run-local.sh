@@ -11,7 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 classpath_file="$root/target/local-classpath.txt"
 
 # Compile and resolve the classpath (Spark included, as spark-submit would provide it).
-mvn -q -B -f "$root/pom.xml" -DskipTests test-compile dependency:build-classpath \
+mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -DskipTests test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file" >&2
 
 classpath="$root/target/classes:$root/target/test-classes:$(cat "$classpath_file")"
