@@ -2,10 +2,24 @@ package dev.pgfullload.config;
 
 import static java.util.Objects.requireNonNull;
 
-public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks) {
+/**
+ * How tables are prepared and loaded.
+ *
+ * @param createPkAfterFullLoad primary keys of created tables are added after their rows (DMS {@code CreatePkAfterFullLoad})
+ * @param createIndexes unique constraints and secondary indexes of created tables are built after their rows
+ * @param createForeignKeys foreign keys between created tables are added once every table is loaded
+ * @param resetSequences sequences behind serial and identity columns are set past the loaded maximum
+ */
+public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks,
+                           boolean createPkAfterFullLoad, boolean createIndexes, boolean createForeignKeys,
+                           boolean resetSequences) {
 
     public LoadSettings {
         requireNonNull(targetTablePrepMode, "targetTablePrepMode is null");
         requireNonNull(triggerMode, "triggerMode is null");
+    }
+
+    public LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks) {
+        this(targetTablePrepMode, triggerMode, maxFullLoadSubtasks, true, true, true, true);
     }
 }

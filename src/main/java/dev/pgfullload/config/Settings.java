@@ -1,5 +1,7 @@
 package dev.pgfullload.config;
 
+import dev.pgfullload.schema.IdentifierCase;
+
 import java.nio.file.Path;
 
 import static java.util.Objects.requireNonNull;
@@ -11,6 +13,8 @@ public record Settings(
         TableSelection tables,
         LoadSettings load,
         boolean jsonAsText,
+        IdentifierCase identifierCase,
+        boolean extensionTypesAsText,
         Path reportPath,
         String redactedText) {
 
@@ -19,6 +23,7 @@ public record Settings(
         requireNonNull(target, "target is null");
         requireNonNull(tables, "tables is null");
         requireNonNull(load, "load is null");
+        requireNonNull(identifierCase, "identifierCase is null");
         requireNonNull(reportPath, "reportPath is null");
         requireNonNull(redactedText, "redactedText is null");
     }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.pgfullload.schema.IdentifierCase;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -193,13 +194,20 @@ public final class SettingsLoader {
         PrepMode prepMode = reader.enumValue("load.target-table-prep-mode", PrepMode.class);
         TriggerMode triggerMode = reader.enumValue("load.trigger-mode", TriggerMode.class);
         int subtasks = reader.intValue("load.max-full-load-subtasks", 1, 49);
+        Boolean pkAfter = reader.booleanValue("load.create-pk-after-full-load");
+        Boolean createIndexes = reader.booleanValue("load.create-indexes");
+        Boolean createForeignKeys = reader.booleanValue("load.create-foreign-keys");
+        Boolean resetSequences = reader.booleanValue("load.reset-sequences");
         Boolean jsonAsText = reader.booleanValue("transform.json-as-text");
+        IdentifierCase identifierCase = reader.enumValue("transform.identifier-case", IdentifierCase.class);
+        Boolean extensionTypesAsText = reader.booleanValue("transform.extension-types-as-text");
         String reportPath = reader.requiredString("report.path");
         if (!problems.isEmpty()) {
             return null;
         }
         return new Settings(source, target, new TableSelection(include, exclude),
-                new LoadSettings(prepMode, triggerMode, subtasks), jsonAsText, Path.of(reportPath), redacted(config));
+                new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences),
+                jsonAsText, identifierCase, extensionTypesAsText, Path.of(reportPath), redacted(config));
     }
 
     private static ConnectionSettings connection(Reader reader, String side, boolean withFetchSize) {

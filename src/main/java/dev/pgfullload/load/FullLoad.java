@@ -13,8 +13,11 @@ import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ForeignKey;
 import dev.pgfullload.source.SourceCatalog;
 import dev.pgfullload.source.SourceDialect;
+import dev.pgfullload.source.SourceTable;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.target.Preflight;
+import dev.pgfullload.target.PostLoad;
+import dev.pgfullload.schema.IdentifierCase;
 import dev.pgfullload.target.TargetPreparer;
 import dev.pgfullload.target.TriggerSwitch;
 import org.apache.spark.sql.SparkSession;
@@ -76,18 +79,20 @@ public final class FullLoad {
                         + settings.tables().include() + " (minus tables.exclude " + settings.tables().exclude()
                         + "): check the patterns (schema.table, % and _ wildcards, case-sensitive)");
             }
-            SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText());
-            List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
-            LOG.info("Selected {} tables: {}", tables.size(), tables.stream().map(table -> table.source().name()).toList());
+            LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 
             List<TableLoadResult> results;
             try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " driver")) {
                 Preflight.check(target, settings.load().triggerMode());
+                SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText(), settings.identifierCase(),
+                        settings.extensionTypesAsText(), Preflight.installedExtensions(target));
+                List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
                 if (settings.load().triggerMode() == TriggerMode.NONE) {
                     LoadOrder.parentsFirst(names, sourceKeysInTarget(catalog, tables));
                 }
-                TargetPreparer.Preparation preparation = TargetPreparer.prepare(target, tables, settings.load().targetTablePrepMode());
+                TargetPreparer.Preparation preparation = TargetPreparer.prepare(target, tables,
+                        settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad());
                 preparationActions.addAll(preparation.actions());
                 LoadOrder order = LoadOrder.unordered(names);
                 if (settings.load().triggerMode() == TriggerMode.NONE) {
@@ -97,7 +102,10 @@ public final class FullLoad {
                 }
                 TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId);
-                results = loadAll(tables, order, loader);
+                results = loadAll(tables, order, loader, preparation.created());
+                if (settings.load().createForeignKeys()) {
+                    results = addForeignKeys(target, catalog, tables, preparation.created(), results);
+                }
             }
             boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
             return new RunReport(runId, started, Instant.now(), succeeded,
@@ -119,14 +127,63 @@ public final class FullLoad {
     /** The source's foreign keys, between the target names of the tables they link. */
     private static List<ForeignKey> sourceKeysInTarget(SourceCatalog catalog, List<TargetTable> tables) {
         Map<TableName, TableName> targetOf = new HashMap<>();
+        // Links only: the names are the target's, whatever the identifier case.
         tables.forEach(table -> targetOf.put(table.source().name(), table.name()));
-        return catalog.foreignKeys().stream()
-                .filter(key -> targetOf.containsKey(key.referencing()) && targetOf.containsKey(key.referenced()))
-                .map(key -> new ForeignKey(key.name(), targetOf.get(key.referencing()), targetOf.get(key.referenced())))
-                .toList();
+        List<ForeignKey> keys = new ArrayList<>();
+        for (ForeignKey key : catalog.foreignKeys()) {
+            SourceTable referencing = catalog.owner(key.referencing());
+            SourceTable referenced = catalog.owner(key.referenced());
+            if (referencing != null && referenced != null) {
+                keys.add(new ForeignKey(key.name(), targetOf.get(referencing.name()), targetOf.get(referenced.name())));
+            }
+        }
+        return keys;
     }
 
-    private List<TableLoadResult> loadAll(List<TargetTable> tables, LoadOrder order, TableLoader loader) {
+    /**
+     * The source's foreign keys between loaded tables whose referencing table was created by this run;
+     * one that cannot be added fails its referencing table in the report.
+     */
+    private List<TableLoadResult> addForeignKeys(Connection target, SourceCatalog catalog, List<TargetTable> tables,
+                                                 java.util.Set<TableName> created, List<TableLoadResult> results) {
+        Map<TableName, TargetTable> bySource = new HashMap<>();
+        tables.forEach(table -> bySource.put(table.source().name(), table));
+        Map<String, TableLoadResult> byTarget = new LinkedHashMap<>();
+        results.forEach(result -> byTarget.put(result.target(), result));
+        IdentifierCase identifierCase = settings.identifierCase();
+        for (ForeignKey key : catalog.foreignKeys()) {
+            // A foreign key may sit on a partition (Pagila's payment partitions have theirs): it belongs to its root.
+            SourceTable referencingOwner = catalog.owner(key.referencing());
+            SourceTable referencedOwner = catalog.owner(key.referenced());
+            if (referencingOwner == null || referencedOwner == null || key.definition() == null) {
+                continue;
+            }
+            TargetTable referencing = bySource.get(referencingOwner.name());
+            TargetTable referenced = bySource.get(referencedOwner.name());
+            if (!created.contains(referencing.name())) {
+                continue;
+            }
+            TableLoadResult result = byTarget.get(referencing.name().toString());
+            if (result.state() != TableState.LOADED || byTarget.get(referenced.name().toString()).state() != TableState.LOADED) {
+                continue;
+            }
+            TableName on = new TableName(identifierCase.apply(key.referencing().schema()), identifierCase.apply(key.referencing().name()));
+            ForeignKey targetKey = new ForeignKey(identifierCase.apply(key.name()), on, referenced.name(),
+                    identifierCase.rewrite(key.definition()));
+            try {
+                PostLoad.foreignKeys(target, List.of(targetKey));
+            } catch (SQLException e) {
+                String message = "rows loaded, but foreign key " + key.name() + " could not be added: " + e.getMessage();
+                LOG.error("{}: {}", referencing.name(), message);
+                byTarget.put(result.target(), new TableLoadResult(result.source(), result.target(), TableState.FAILED,
+                        result.rowsRead(), result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(), message));
+            }
+        }
+        return List.copyOf(byTarget.values());
+    }
+
+    private List<TableLoadResult> loadAll(List<TargetTable> tables, LoadOrder order, TableLoader loader,
+                                          java.util.Set<TableName> created) {
         List<TargetTable> pending = new ArrayList<>(tables);
         // Largest first, so the longest table does not start last and stretch the run.
         pending.sort(Comparator.comparingLong((TargetTable table) -> table.source().estimatedBytes()).reversed()
@@ -157,7 +214,7 @@ public final class FullLoad {
                     }
                     if (parents.stream().allMatch(done::containsKey)) {
                         iterator.remove();
-                        running.put(completion.submit(() -> loadOne(table, loader)), table);
+                        running.put(completion.submit(() -> loadOne(table, loader, created.contains(table.name()))), table);
                     }
                 }
                 if (running.isEmpty()) {
@@ -180,7 +237,7 @@ public final class FullLoad {
         return ordered;
     }
 
-    private TableLoadResult loadOne(TargetTable table, TableLoader loader) {
+    private TableLoadResult loadOne(TargetTable table, TableLoader loader, boolean created) {
         long started = System.nanoTime();
         boolean disableTriggers = settings.load().triggerMode() == TriggerMode.DISABLE_TRIGGERS;
         Connection triggers = null;
@@ -189,7 +246,16 @@ public final class FullLoad {
                 triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
                 TriggerSwitch.disable(triggers, table.name());
             }
-            return loader.load(table);
+            TableLoadResult loaded = loader.load(table);
+            try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " post-load")) {
+                PostLoad.afterTable(target, table, created, settings.load());
+            } catch (SQLException | RuntimeException e) {
+                String message = "rows loaded, but what follows them failed: " + describe(e);
+                LOG.error("{}: {}", table.name(), message);
+                return new TableLoadResult(loaded.source(), loaded.target(), TableState.FAILED, loaded.rowsRead(),
+                        loaded.rowsWritten(), loaded.bytes(), loaded.durationMillis(), loaded.partitions(), message);
+            }
+            return loaded;
         } catch (Exception e) {
             String message = describe(e);
             LOG.error("Loading {} into {} failed: {}", table.source().name(), table.name(), message);

@@ -76,7 +76,7 @@ public final class TableLoader {
         for (StructField field : frame.schema().fields()) {
             fieldTypes.add(CopyFieldType.of(field.dataType()));
         }
-        WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.columnNames()), fieldTypes,
+        WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames()), fieldTypes,
                 triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId);
         List<PartitionResult> partitions = frame.javaRDD().mapPartitionsWithIndex(writer(spec), false).collect();
         long rowsRead = partitions.stream().mapToLong(PartitionResult::rowsRead).sum();

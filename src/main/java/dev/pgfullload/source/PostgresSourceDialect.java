@@ -4,85 +4,116 @@ import dev.pgfullload.config.TableSelection;
 import dev.pgfullload.schema.Identifiers;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Discovery and reading for a PostgreSQL source (9.4 and later). */
+/**
+ * Discovery and reading for a PostgreSQL source (9.4 and later; partitions, identity columns and
+ * generated columns where the source's version has them). Discovery runs with
+ * {@code search_path = pg_catalog}, so every name the catalog functions print is schema-qualified.
+ */
 public final class PostgresSourceDialect implements SourceDialect {
 
+    private static final String NOT_SYSTEM = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
+
     private static final String TABLES_SQL = """
-            SELECT c.oid, n.nspname, c.relname, c.relkind = 'p' AS partitioned,
-                   GREATEST(c.reltuples, 0)::bigint AS estimated_rows, pg_table_size(c.oid) AS estimated_bytes
+            SELECT c.oid, n.nspname, c.relname, %s AS partition_key,
+                   GREATEST(c.reltuples, 0)::bigint AS estimated_rows, pg_catalog.pg_table_size(c.oid) AS estimated_bytes
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p') AND %s
-              AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%%'
+            WHERE c.relkind IN ('r', 'p') AND %s AND %s
             ORDER BY n.nspname, c.relname
             """;
 
-    private static final String PARTITION_ESTIMATE_SQL = """
-            SELECT COALESCE(SUM(GREATEST(c.reltuples, 0)), 0)::bigint, COALESCE(SUM(pg_table_size(c.oid)), 0)
-            FROM pg_catalog.pg_partition_tree(?::oid) t
-            JOIN pg_catalog.pg_class c ON c.oid = t.relid
-            WHERE t.isleaf
+    /** Every partition at any depth, with its root table, parents before children. */
+    private static final String PARTITIONS_SQL = """
+            WITH RECURSIVE tree(relid, parent, root, depth) AS (
+                SELECT i.inhrelid, i.inhparent, i.inhparent, 1
+                FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                WHERE p.relkind = 'p' AND NOT p.relispartition
+                UNION ALL
+                SELECT i.inhrelid, i.inhparent, tree.root, tree.depth + 1
+                FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.relid
+            )
+            SELECT tree.relid, tree.parent, tree.root, n.nspname, c.relname,
+                   pg_catalog.pg_get_expr(c.relpartbound, c.oid),
+                   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+                   GREATEST(c.reltuples, 0)::bigint, pg_catalog.pg_table_size(c.oid)
+            FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'f')
+            ORDER BY tree.depth, n.nspname, c.relname
             """;
 
     private static final String COLUMNS_SQL = """
             SELECT a.attrelid, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
                    a.attnotnull, t.typname, tn.nspname AS type_schema, t.typtype, t.typcategory,
-                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AS base_type
+                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AS base_type,
+                   a.attndims, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expression,
+                   %s AS identity, %s AS generated,
+                   (SELECT e.extname FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid
+                    WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.refclassid = 'pg_catalog.pg_extension'::regclass
+                      AND dep.deptype = 'e' AND dep.objid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+                    LIMIT 1) AS extension,
+                   (SELECT count(*) > 0 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
+                    JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+                    WHERE dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid = d.oid
+                      AND dep.refclassid = 'pg_catalog.pg_proc'::regclass AND pn.nspname <> 'pg_catalog') AS calls_own_function,
+                   COALESCE(
+                       (SELECT dep.refobjid FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_class s ON s.oid = dep.refobjid
+                        WHERE dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid = d.oid
+                          AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND s.relkind = 'S' LIMIT 1),
+                       (SELECT dep.objid FROM pg_catalog.pg_depend dep
+                        WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
+                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1)) AS sequence
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-              AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+            LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s
             ORDER BY a.attrelid, a.attnum
             """;
 
-    private static final String USER_TYPES_SQL = """
-            SELECT t.oid, n.nspname, t.typname, t.typtype,
-                   CASE t.typtype WHEN 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type_name,
-                   CASE WHEN t.typtype = 'd' THEN
-                       (SELECT CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
-                        FROM pg_catalog.pg_type b WHERE b.oid = t.typbasetype) END AS base_type,
-                   t.typnotnull, t.typdefault,
-                   CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> b0.typcollation THEN
-                       (SELECT quote_ident(cn.nspname) || '.' || quote_ident(co.collname) FROM pg_catalog.pg_collation co
-                        JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = t.typcollation) END AS collation,
-                   t.typrelid
-            FROM pg_catalog.pg_type t
-            JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-            LEFT JOIN pg_catalog.pg_type b0 ON b0.oid = t.typbasetype
-            LEFT JOIN pg_catalog.pg_class r ON r.oid = t.typrelid
-            WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND r.relkind = 'c'))
-              AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+    private static final String SEQUENCES_SQL = """
+            SELECT s.seqrelid, n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL),
+                   s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep
+                           WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.objid = s.seqrelid
+                             AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND dep.deptype IN ('a', 'i')) AS owned
+            FROM pg_catalog.pg_sequence s
+            JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             """;
 
-    private static final String ENUM_LABELS_SQL = """
-            SELECT e.enumtypid, e.enumlabel::text FROM pg_catalog.pg_enum e ORDER BY e.enumtypid, e.enumsortorder
+    private static final String CONSTRAINTS_SQL = """
+            SELECT con.conrelid, n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid)
+            FROM pg_catalog.pg_constraint con
+            JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE con.contype IN ('p', 'u', 'x', 'c') AND con.conislocal AND %s AND %s
+            ORDER BY con.conrelid, con.contype, con.conname
             """;
 
-    private static final String DOMAIN_CHECKS_SQL = """
-            SELECT c.contypid, pg_catalog.pg_get_constraintdef(c.oid), c.conname
-            FROM pg_catalog.pg_constraint c WHERE c.contypid <> 0 AND c.contype = 'c' ORDER BY c.contypid, c.conname
-            """;
-
-    private static final String COMPOSITE_ATTRIBUTES_SQL = """
-            SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
-            FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-            WHERE c.relkind = 'c' AND a.attnum > 0 AND NOT a.attisdropped
-            ORDER BY a.attrelid, a.attnum
+    private static final String INDEXES_SQL = """
+            SELECT i.indrelid, n.nspname, c.relname, ic.relname, pg_catalog.pg_get_indexdef(i.indexrelid)
+            FROM pg_catalog.pg_index i
+            JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND %s
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                              WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
+            ORDER BY i.indrelid, ic.relname
             """;
 
     private static final String PRIMARY_KEYS_SQL = """
@@ -95,194 +126,164 @@ public final class PostgresSourceDialect implements SourceDialect {
             """;
 
     private static final String FOREIGN_KEYS_SQL = """
-            SELECT con.conname, rn.nspname, r.relname, fn.nspname, f.relname
+            SELECT con.conname, rn.nspname, r.relname, fn.nspname, f.relname, pg_catalog.pg_get_constraintdef(con.oid)
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
             JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
             JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
             JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
-            WHERE con.contype = 'f'
+            WHERE con.contype = 'f' AND %s
             ORDER BY rn.nspname, r.relname, con.conname
             """;
 
     @Override
     public SourceCatalog discover(Connection connection, TableSelection selection) throws SQLException {
         int version = connection.getMetaData().getDatabaseMajorVersion();
+        boolean partitions = version >= 10;
         try (Statement statement = connection.createStatement()) {
-            // format_type then qualifies every type outside pg_catalog, so the target resolves the same type.
             statement.execute("SET search_path = pg_catalog");
         }
-        // Partitions (PostgreSQL 10 and later) are loaded through their parent, never as tables of their own.
-        String notPartition = version >= 10 ? "NOT c.relispartition" : "TRUE";
         Map<Long, TableName> selected = new LinkedHashMap<>();
-        Map<Long, long[]> estimates = new HashMap<>();
-        Map<Long, Boolean> partitioned = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(TABLES_SQL.formatted(notPartition))) {
-            while (rows.next()) {
-                TableName name = new TableName(rows.getString(2), rows.getString(3));
-                if (selection.selects(name.schema(), name.name())) {
-                    long oid = rows.getLong(1);
-                    selected.put(oid, name);
-                    partitioned.put(oid, rows.getBoolean(4));
-                    estimates.put(oid, new long[] {rows.getLong(5), rows.getLong(6)});
-                }
+        Map<Long, Object[]> tableRows = new HashMap<>();
+        query(connection, TABLES_SQL.formatted(partitions ? "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END" : "NULL",
+                partitions ? "NOT c.relispartition" : "TRUE", NOT_SYSTEM), rows -> {
+            TableName name = new TableName(rows.getString(2), rows.getString(3));
+            if (selection.selects(name.schema(), name.name())) {
+                selected.put(rows.getLong(1), name);
+                tableRows.put(rows.getLong(1), new Object[] {rows.getString(4), rows.getLong(5), rows.getLong(6)});
             }
-        }
-        for (Map.Entry<Long, Boolean> entry : partitioned.entrySet()) {
-            if (entry.getValue() && version >= 12) {
-                try (PreparedStatement statement = connection.prepareStatement(PARTITION_ESTIMATE_SQL)) {
-                    statement.setLong(1, entry.getKey());
-                    try (ResultSet rows = statement.executeQuery()) {
-                        rows.next();
-                        estimates.put(entry.getKey(), new long[] {rows.getLong(1), rows.getLong(2)});
-                    }
+        });
+
+        // Partitions belong to their root: its constraints, indexes and estimates include theirs.
+        Map<Long, Long> rootOf = new HashMap<>();
+        selected.keySet().forEach(oid -> rootOf.put(oid, oid));
+        Map<Long, List<PartitionSpec>> partitionsOf = new HashMap<>();
+        Map<Long, TableName> names = new HashMap<>(selected);
+        if (partitions) {
+            query(connection, PARTITIONS_SQL, rows -> {
+                long root = rows.getLong(3);
+                if (!selected.containsKey(root)) {
+                    return;
                 }
-            }
-        }
-        Map<Long, UserType> userTypes = new UserTypeReader(connection).read();
-        Map<Long, List<SourceColumn>> columns = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(COLUMNS_SQL)) {
-            while (rows.next()) {
                 long oid = rows.getLong(1);
-                if (!selected.containsKey(oid)) {
-                    continue;
-                }
-                UserType userType = userTypes.get(rows.getLong(10));
-                ColumnKind kind = kind(rows.getString(6), rows.getString(7), rows.getString(8));
-                columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(new SourceColumn(
-                        rows.getString(2), rows.getInt(3), rows.getString(4), kind, rows.getBoolean(5), userType));
-            }
+                TableName name = new TableName(rows.getString(4), rows.getString(5));
+                names.put(oid, name);
+                rootOf.put(oid, root);
+                partitionsOf.computeIfAbsent(root, key -> new ArrayList<>()).add(new PartitionSpec(name,
+                        names.get(rows.getLong(2)), rows.getString(6), rows.getString(7)));
+                Object[] estimate = tableRows.get(root);
+                estimate[1] = (Long) estimate[1] + rows.getLong(8);
+                estimate[2] = (Long) estimate[2] + rows.getLong(9);
+            });
         }
+
+        Map<Long, UserType> userTypes = new PostgresUserTypes(connection).read();
+        Map<Long, SequenceSpec> sequences = version >= 10 ? sequences(connection) : Map.of();
+        Map<Long, List<SourceColumn>> columns = new HashMap<>();
+        query(connection, COLUMNS_SQL.formatted(version >= 10 ? "a.attidentity" : "''", version >= 12 ? "a.attgenerated" : "''",
+                NOT_SYSTEM), rows -> {
+            long oid = rows.getLong(1);
+            if (!selected.containsKey(oid)) {
+                return;
+            }
+            columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(column(rows, userTypes, sequences));
+        });
+
+        Map<Long, List<ConstraintSpec>> constraints = new HashMap<>();
+        query(connection, CONSTRAINTS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE", NOT_SYSTEM), rows -> {
+            Long root = rootOf.get(rows.getLong(1));
+            if (root != null) {
+                constraints.computeIfAbsent(root, key -> new ArrayList<>()).add(new ConstraintSpec(
+                        new TableName(rows.getString(2), rows.getString(3)), rows.getString(4),
+                        constraintKind(rows.getString(5)), rows.getString(6)));
+            }
+        });
+        Map<Long, List<IndexSpec>> indexes = new HashMap<>();
+        query(connection, INDEXES_SQL.formatted(NOT_SYSTEM), rows -> {
+            Long root = rootOf.get(rows.getLong(1));
+            if (root != null) {
+                indexes.computeIfAbsent(root, key -> new ArrayList<>()).add(new IndexSpec(
+                        new TableName(rows.getString(2), rows.getString(3)), rows.getString(4), rows.getString(5)));
+            }
+        });
         Map<Long, List<String>> primaryKeys = new HashMap<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(PRIMARY_KEYS_SQL)) {
-            while (rows.next()) {
-                if (selected.containsKey(rows.getLong(1))) {
-                    primaryKeys.computeIfAbsent(rows.getLong(1), key -> new ArrayList<>()).add(rows.getString(2));
-                }
+        query(connection, PRIMARY_KEYS_SQL, rows -> {
+            if (selected.containsKey(rows.getLong(1))) {
+                primaryKeys.computeIfAbsent(rows.getLong(1), key -> new ArrayList<>()).add(rows.getString(2));
             }
-        }
+        });
+
         List<SourceTable> tables = new ArrayList<>();
         for (Map.Entry<Long, TableName> entry : selected.entrySet()) {
             long oid = entry.getKey();
-            long[] estimate = estimates.get(oid);
+            Object[] row = tableRows.get(oid);
+            List<ConstraintSpec> tableConstraints = new ArrayList<>(constraints.getOrDefault(oid, List.of()));
+            // The table's own constraints before its partitions', so a partition's copy is never made first.
+            tableConstraints.sort(Comparator.comparing((ConstraintSpec constraint) -> !constraint.table().equals(entry.getValue())));
             tables.add(new SourceTable(entry.getValue(), columns.getOrDefault(oid, List.of()),
-                    primaryKeys.getOrDefault(oid, List.of()), partitioned.get(oid), estimate[0], estimate[1]));
+                    primaryKeys.getOrDefault(oid, List.of()), (String) row[0], partitionsOf.getOrDefault(oid, List.of()),
+                    tableConstraints, indexes.getOrDefault(oid, List.of()), (Long) row[1], (Long) row[2]));
         }
         List<ForeignKey> foreignKeys = new ArrayList<>();
-        try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(FOREIGN_KEYS_SQL)) {
-            while (rows.next()) {
+        query(connection, FOREIGN_KEYS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE"), rows ->
                 foreignKeys.add(new ForeignKey(rows.getString(1), new TableName(rows.getString(2), rows.getString(3)),
-                        new TableName(rows.getString(4), rows.getString(5))));
-            }
-        }
+                        new TableName(rows.getString(4), rows.getString(5)), rows.getString(6))));
         return new SourceCatalog(tables, foreignKeys);
     }
 
-    /** Reads enums, domains and composite types, each with the user types it depends on. */
-    private static final class UserTypeReader {
-
-        private final Connection connection;
-        private final Map<Long, Object[]> rows = new HashMap<>();
-        private final Map<Long, List<String>> labels = new HashMap<>();
-        private final Map<Long, List<String>> checks = new HashMap<>();
-        private final Map<Long, List<Object[]>> attributes = new HashMap<>();
-        private final Map<Long, UserType> built = new HashMap<>();
-
-        UserTypeReader(Connection connection) {
-            this.connection = connection;
+    private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences)
+            throws SQLException {
+        String typeName = rows.getString(4);
+        int dimensions = rows.getInt(11);
+        // format_type prints one pair of brackets whatever the declared dimensions; keep what was declared.
+        if (typeName.endsWith("[]") && dimensions > 1) {
+            typeName = typeName + "[]".repeat(dimensions - 1);
         }
+        String identity = switch (rows.getString(13) == null ? "" : rows.getString(13)) {
+            case "a" -> "ALWAYS";
+            case "d" -> "BY DEFAULT";
+            default -> null;
+        };
+        boolean generated = "s".equals(rows.getString(14));
+        String expression = rows.getString(12);
+        Object sequenceOid = rows.getObject(17);
+        SequenceSpec sequence = sequenceOid == null ? null : sequences.get(((Number) sequenceOid).longValue());
+        String defaultExpression = generated || rows.getBoolean(16) ? null : expression;
+        return new SourceColumn(rows.getString(2), rows.getInt(3), typeName,
+                kind(rows.getString(6), rows.getString(7), rows.getString(8)), rows.getBoolean(5),
+                rows.getLong(10) == 0 ? null : userTypes.get(rows.getLong(10)), defaultExpression, identity, sequence,
+                generated ? expression : null, rows.getString(15));
+    }
 
-        Map<Long, UserType> read() throws SQLException {
-            try (Statement statement = connection.createStatement()) {
-                try (ResultSet result = statement.executeQuery(USER_TYPES_SQL)) {
-                    while (result.next()) {
-                        rows.put(result.getLong(1), new Object[] {result.getString(2), result.getString(3), result.getString(4),
-                                result.getString(5), result.getObject(6) == null ? null : result.getLong(6),
-                                result.getBoolean(7), result.getString(8), result.getString(9), result.getLong(10)});
-                    }
-                }
-                try (ResultSet result = statement.executeQuery(ENUM_LABELS_SQL)) {
-                    while (result.next()) {
-                        labels.computeIfAbsent(result.getLong(1), key -> new ArrayList<>()).add(result.getString(2));
-                    }
-                }
-                try (ResultSet result = statement.executeQuery(DOMAIN_CHECKS_SQL)) {
-                    while (result.next()) {
-                        checks.computeIfAbsent(result.getLong(1), key -> new ArrayList<>())
-                                .add("CONSTRAINT " + Identifiers.quote(result.getString(3)) + " " + result.getString(2));
-                    }
-                }
-                try (ResultSet result = statement.executeQuery(COMPOSITE_ATTRIBUTES_SQL)) {
-                    while (result.next()) {
-                        attributes.computeIfAbsent(result.getLong(1), key -> new ArrayList<>()).add(new Object[] {
-                                result.getString(2), result.getString(3), result.getLong(4)});
-                    }
-                }
-            }
-            Map<Long, UserType> types = new HashMap<>();
-            for (Long oid : rows.keySet()) {
-                types.put(oid, build(oid, new java.util.HashSet<>()));
-            }
-            return types;
-        }
+    private static Map<Long, SequenceSpec> sequences(Connection connection) throws SQLException {
+        Map<Long, SequenceSpec> sequences = new HashMap<>();
+        query(connection, SEQUENCES_SQL, rows -> {
+            String options = "INCREMENT BY " + rows.getLong(5) + " MINVALUE " + rows.getLong(6) + " MAXVALUE " + rows.getLong(7)
+                    + " START WITH " + rows.getLong(8) + " CACHE " + rows.getLong(9) + (rows.getBoolean(10) ? " CYCLE" : " NO CYCLE");
+            sequences.put(rows.getLong(1), new SequenceSpec(rows.getString(2), rows.getString(3), rows.getString(4), options,
+                    rows.getBoolean(11)));
+        });
+        return sequences;
+    }
 
-        private UserType build(long oid, java.util.Set<Long> visiting) {
-            UserType done = built.get(oid);
-            if (done != null) {
-                return done;
+    private static ConstraintSpec.Kind constraintKind(String type) {
+        return switch (type) {
+            case "p" -> ConstraintSpec.Kind.PRIMARY_KEY;
+            case "u" -> ConstraintSpec.Kind.UNIQUE;
+            case "x" -> ConstraintSpec.Kind.EXCLUSION;
+            default -> ConstraintSpec.Kind.CHECK;
+        };
+    }
+
+    private interface RowHandler {
+        void accept(ResultSet rows) throws SQLException;
+    }
+
+    private static void query(Connection connection, String sql, RowHandler handler) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                handler.accept(rows);
             }
-            if (!visiting.add(oid)) {
-                throw new IllegalStateException("user type " + oid + " depends on itself");
-            }
-            Object[] row = rows.get(oid);
-            String schema = (String) row[0];
-            String name = (String) row[1];
-            List<UserType> dependencies = new ArrayList<>();
-            UserType type;
-            switch ((String) row[2]) {
-                case "e" -> type = new UserType(UserType.Kind.ENUM, schema, name, "AS ENUM ("
-                        + String.join(", ", labels.getOrDefault(oid, List.of()).stream().map(Identifiers::literal).toList())
-                        + ")", List.of());
-                case "d" -> {
-                    Long base = (Long) row[4];
-                    if (base != null && rows.containsKey(base)) {
-                        dependencies.add(build(base, visiting));
-                    }
-                    StringBuilder definition = new StringBuilder("AS ").append((String) row[3]);
-                    if (row[7] != null) {
-                        definition.append(" COLLATE ").append((String) row[7]);
-                    }
-                    if (row[6] != null) {
-                        definition.append(" DEFAULT ").append((String) row[6]);
-                    }
-                    if ((Boolean) row[5]) {
-                        definition.append(" NOT NULL");
-                    }
-                    for (String check : checks.getOrDefault(oid, List.of())) {
-                        definition.append(' ').append(check);
-                    }
-                    type = new UserType(UserType.Kind.DOMAIN, schema, name, definition.toString(), dependencies);
-                }
-                default -> {
-                    List<String> fields = new ArrayList<>();
-                    for (Object[] attribute : attributes.getOrDefault((Long) row[8], List.of())) {
-                        fields.add(Identifiers.quote((String) attribute[0]) + " " + attribute[1]);
-                        long attributeType = (Long) attribute[2];
-                        if (rows.containsKey(attributeType)) {
-                            dependencies.add(build(attributeType, visiting));
-                        }
-                    }
-                    type = new UserType(UserType.Kind.COMPOSITE, schema, name, "AS (" + String.join(", ", fields) + ")",
-                            dependencies);
-                }
-            }
-            visiting.remove(oid);
-            built.put(oid, type);
-            return type;
         }
     }
 

@@ -5,16 +5,33 @@ import static java.util.Objects.requireNonNull;
 /**
  * A column as the source catalog describes it.
  *
- * @param typeName the type as the source spells it, schema-qualified and quoted where needed
- *                 (PostgreSQL: {@code format_type}, e.g. {@code numeric(12,2)}, {@code "Sales".mood[]})
- * @param kind what the type is, which decides how it is read and what it becomes in the target
- * @param userType a user-defined type the column needs in the target (an enum), or null
+ * @param typeName the type as the source spells it, schema-qualified and quoted where needed, with
+ *                 its declared array dimensions (PostgreSQL: {@code format_type}, e.g. {@code numeric(12,2)},
+ *                 {@code "Sales".mood[]}, {@code integer[][]})
+ * @param kind how its values travel, which decides how it is read
+ * @param userType a user-defined type the column needs in the target (an enum, a domain, a composite), or null
+ * @param defaultExpression the column default as SQL, or null (none, or one that calls the source's own functions)
+ * @param identity {@code ALWAYS} or {@code BY DEFAULT} for an identity column, else null
+ * @param sequence the sequence behind a serial default or an identity column, or null
+ * @param generatedExpression the expression of a stored generated column (not read, not written), or null
+ * @param extension the extension that owns the column's type (citext, hstore, PostGIS ...), or null
  */
-public record SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType) {
+public record SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
+                           String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
+                           String extension) {
 
     public SourceColumn {
         requireNonNull(name, "name is null");
         requireNonNull(typeName, "typeName is null");
         requireNonNull(kind, "kind is null");
+    }
+
+    /** A plain column: no default, identity, sequence, generation or extension type. */
+    public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType) {
+        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null);
+    }
+
+    public boolean generated() {
+        return generatedExpression != null;
     }
 }

@@ -4,6 +4,7 @@ import dev.pgfullload.config.TableSelection;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * What pg-fullload knows about one source engine: how to find its tables and how to read each
@@ -17,11 +18,12 @@ public interface SourceDialect {
     /** The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in. */
     String selectExpression(SourceColumn column);
 
-    /** The query that reads every column of {@code table}. */
+    /** The query that reads every data column of {@code table} (generated columns are the target's to compute). */
     default String selectQuery(SourceTable table) {
         StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < table.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(selectExpression(table.columns().get(i)));
+        List<SourceColumn> columns = table.dataColumns();
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(selectExpression(columns.get(i)));
         }
         return sql.append(" FROM ").append(table.name().quoted()).toString();
     }

@@ -1,0 +1,53 @@
+package dev.pgfullload.schema;
+
+import java.util.Locale;
+
+/** How source names become target names ({@code transform.identifier-case}). */
+public enum IdentifierCase {
+    /** Names arrive exactly as they are: mixed case, spaces, quotes, non-ASCII. */
+    PRESERVE,
+    /** Names are lower-cased, as PostgreSQL folds unquoted names. */
+    LOWER;
+
+    public String apply(String name) {
+        return switch (this) {
+            case PRESERVE -> name;
+            case LOWER -> name.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * Rewrites the quoted identifiers inside a SQL fragment the source catalog printed (an index or
+     * constraint definition, a default) the same way; string literals are left alone.
+     */
+    public String rewrite(String sql) {
+        if (this == PRESERVE || sql == null) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = i + 1;
+                while (end < sql.length()) {
+                    if (sql.charAt(end) == c) {
+                        if (end + 1 < sql.length() && sql.charAt(end + 1) == c) {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                String quoted = sql.substring(i, Math.min(end + 1, sql.length()));
+                out.append(c == '"' ? apply(quoted) : quoted);
+                i = end + 1;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+}
