@@ -14,7 +14,7 @@ public enum ColumnKind {
     DOUBLE,
     STRING,
     BINARY,
-    /** json or jsonb: read as its text; becomes a text column when json-as-text is on. */
+    /** json or jsonb, or an array of them: read as its text; becomes a text (or text[]) column when json-as-text is on. */
     JSON,
     /** money: read through numeric so the text does not depend on the servers' lc_monetary. */
     MONEY,

@@ -300,7 +300,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             case "float8" -> ColumnKind.DOUBLE;
             case "text", "varchar", "bpchar" -> ColumnKind.STRING;
             case "bytea" -> ColumnKind.BINARY;
-            case "json", "jsonb" -> ColumnKind.JSON;
+            case "json", "jsonb", "_json", "_jsonb" -> ColumnKind.JSON;
             case "money" -> ColumnKind.MONEY;
             default -> ColumnKind.TEXT_FORM;
         };
