@@ -1,0 +1,361 @@
+package dev.pgfullload.target;
+
+import dev.pgfullload.config.PrepMode;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.schema.TargetColumn;
+import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.ForeignKey;
+import dev.pgfullload.source.TableName;
+import dev.pgfullload.source.UserType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+
+/**
+ * The preparation step on the driver: schemas, enum types and tables made ready for the load
+ * according to the preparation mode. Every check runs before the first change, and all changes run in
+ * one transaction, so a refused or failed preparation leaves the target exactly as it was.
+ */
+public final class TargetPreparer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TargetPreparer.class);
+
+    private static final String RELATIONS_SQL = """
+            SELECT n.nspname, c.relname, c.oid, c.relkind
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            """;
+
+    private static final String COLUMNS_SQL = """
+            SELECT a.attrelid, a.attname, a.attnotnull, a.atthasdef
+            FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = ANY (?::text[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attrelid, a.attnum
+            """;
+
+    private static final String FOREIGN_KEYS_SQL = """
+            SELECT con.conname, rn.nspname, r.relname, fn.nspname, f.relname
+            FROM pg_catalog.pg_constraint con
+            JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
+            JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+            JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
+            JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+            WHERE con.contype = 'f' AND (con.confrelid = ANY (?::text[]::oid[]) OR con.conrelid = ANY (?::text[]::oid[]))
+            """;
+
+    private static final String DEPENDENT_VIEWS_SQL = """
+            SELECT DISTINCT vn.nspname, v.relname, f.oid
+            FROM pg_catalog.pg_depend d
+            JOIN pg_catalog.pg_rewrite rw ON rw.oid = d.objid
+            JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class
+            JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
+            JOIN pg_catalog.pg_class f ON f.oid = d.refobjid
+            WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
+              AND d.refobjid = ANY (?::text[]::oid[]) AND v.oid <> d.refobjid
+            """;
+
+    private TargetPreparer() {
+    }
+
+    /**
+     * Prepares the target for {@code tables}. Returns what was done and the foreign keys among the
+     * selected tables as they exist in the target afterwards.
+     */
+    public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode) throws SQLException {
+        return prepare(target, tables, mode, false);
+    }
+
+    /**
+     * @param primaryKeyAfterLoad tables created here get their primary key after the load, not now
+     */
+    public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode, boolean primaryKeyAfterLoad)
+            throws SQLException {
+        Map<TableName, TargetTable> selected = new HashMap<>();
+        for (TargetTable table : tables) {
+            if (selected.put(table.name(), table) != null) {
+                throw new FullLoadException(FailureCategory.SCHEMA, "two selected tables map to the same target table "
+                        + table.name() + ": exclude one of them");
+            }
+        }
+        Set<String> schemas = new TreeSet<>();
+        tables.forEach(table -> schemas.add(table.name().schema()));
+        Set<UserType> allTypes = new LinkedHashSet<>();
+        tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, allTypes)));
+        allTypes.forEach(type -> schemas.add(type.schema()));
+
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try {
+            Map<TableName, Long> existing = existingTables(target, schemas, selected.keySet());
+            List<ForeignKey> foreignKeys = foreignKeys(target, existing.values());
+            List<String> conflicts = new ArrayList<>();
+            if (mode != PrepMode.DO_NOTHING) {
+                for (ForeignKey key : foreignKeys) {
+                    if (!selected.containsKey(key.referencing()) && selected.containsKey(key.referenced())) {
+                        conflicts.add("foreign key " + key.name() + " of table " + key.referencing()
+                                + ", which is not selected, references " + key.referenced());
+                    }
+                }
+            }
+            if (mode == PrepMode.DROP_AND_CREATE) {
+                conflicts.addAll(dependentViews(target, existing, selected.keySet()));
+            }
+            if (!conflicts.isEmpty()) {
+                String action = mode == PrepMode.DROP_AND_CREATE ? "dropped" : "truncated";
+                throw new FullLoadException(FailureCategory.PREFLIGHT, "nothing was " + action + ": "
+                        + String.join("; ", conflicts) + ". Select the dependent objects too, drop them first,"
+                        + " or use load.target-table-prep-mode = DO_NOTHING");
+            }
+            if (mode != PrepMode.DROP_AND_CREATE) {
+                checkColumns(target, existing, selected);
+            }
+
+            List<String> actions = new ArrayList<>();
+            for (String schema : schemas) {
+                if (!schemaExists(target, schema)) {
+                    execute(target, TargetSql.createSchema(schema));
+                    actions.add("created schema " + schema);
+                }
+            }
+            Set<UserType> types = new LinkedHashSet<>();
+            tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, types)));
+            for (UserType type : types) {
+                if (!typeExists(target, type)) {
+                    execute(target, TargetSql.createType(type));
+                    actions.add("created " + type);
+                }
+            }
+            Set<TableName> toCreate = new LinkedHashSet<>();
+            for (TargetTable table : tables) {
+                if (!existing.containsKey(table.name()) || mode == PrepMode.DROP_AND_CREATE) {
+                    toCreate.add(table.name());
+                }
+            }
+            if (mode == PrepMode.DROP_AND_CREATE && !existing.isEmpty()) {
+                execute(target, TargetSql.dropTables(existing.keySet()));
+                actions.add("dropped " + existing.keySet());
+            }
+            if (mode == PrepMode.TRUNCATE_BEFORE_LOAD && !existing.isEmpty()) {
+                execute(target, TargetSql.truncateTables(existing.keySet()));
+                actions.add("truncated " + existing.keySet() + " in one statement");
+            }
+            for (TargetTable table : tables) {
+                if (toCreate.contains(table.name())) {
+                    create(target, table, primaryKeyAfterLoad);
+                }
+            }
+            if (!toCreate.isEmpty()) {
+                actions.add("created " + toCreate);
+            }
+            target.commit();
+            actions.forEach(action -> LOG.info("Target preparation ({}): {}", mode, action));
+            List<ForeignKey> amongSelected = foreignKeys.stream()
+                    .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
+                    .filter(key -> mode != PrepMode.DROP_AND_CREATE)
+                    .toList();
+            return new Preparation(existing.keySet(), toCreate, amongSelected, actions);
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            if (e instanceof SQLException sql) {
+                throw new FullLoadException(FailureCategory.SCHEMA, "target preparation (" + mode
+                        + ") failed and was rolled back, nothing changed: " + sql.getMessage(), sql);
+            }
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void create(Connection target, TargetTable table, boolean primaryKeyAfterLoad) throws SQLException {
+        for (TargetColumn column : table.columns()) {
+            if (column.sequence() != null && column.identity() == null) {
+                execute(target, TargetSql.createSequence(column.sequence()));
+            }
+        }
+        execute(target, TargetSql.createTable(table, !primaryKeyAfterLoad));
+        for (TargetTable.TargetPartition partition : table.partitions()) {
+            execute(target, TargetSql.createPartition(partition));
+        }
+        for (TargetColumn column : table.columns()) {
+            if (column.sequence() != null && column.identity() == null && column.sequence().ownedByColumn()) {
+                execute(target, TargetSql.ownSequence(column.sequence(), table.name(), column.name()));
+            }
+        }
+    }
+
+    /** Dependencies first, so each CREATE finds the types it refers to. */
+    private static void addWithDependencies(UserType type, Set<UserType> ordered) {
+        for (UserType dependency : type.dependencies()) {
+            addWithDependencies(dependency, ordered);
+        }
+        ordered.add(type);
+    }
+
+    private static Map<TableName, Long> existingTables(Connection target, Set<String> schemas, Set<TableName> selected)
+            throws SQLException {
+        Map<TableName, Long> existing = new HashMap<>();
+        try (PreparedStatement statement = target.prepareStatement(RELATIONS_SQL)) {
+            statement.setArray(1, target.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    TableName name = new TableName(rows.getString(1), rows.getString(2));
+                    if (!selected.contains(name)) {
+                        continue;
+                    }
+                    String kind = rows.getString(4);
+                    if (!"r".equals(kind) && !"p".equals(kind)) {
+                        throw new FullLoadException(FailureCategory.SCHEMA, "the target already has " + name
+                                + " and it is not a table (relkind " + kind + "): rename or drop it, or exclude the table");
+                    }
+                    existing.put(name, rows.getLong(3));
+                }
+            }
+        }
+        // Sorted, so the statements and messages built from it are the same from run to run.
+        return new TreeMap<>(existing);
+    }
+
+    private static String[] oidArray(Collection<Long> oids) {
+        return oids.stream().map(String::valueOf).toArray(String[]::new);
+    }
+
+    private static List<ForeignKey> foreignKeys(Connection target, Collection<Long> oids) throws SQLException {
+        List<ForeignKey> keys = new ArrayList<>();
+        if (oids.isEmpty()) {
+            return keys;
+        }
+        try (PreparedStatement statement = target.prepareStatement(FOREIGN_KEYS_SQL)) {
+            statement.setArray(1, target.createArrayOf("text", oidArray(oids)));
+            statement.setArray(2, target.createArrayOf("text", oidArray(oids)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    keys.add(new ForeignKey(rows.getString(1), new TableName(rows.getString(2), rows.getString(3)),
+                            new TableName(rows.getString(4), rows.getString(5))));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<String> dependentViews(Connection target, Map<TableName, Long> existing, Set<TableName> selected)
+            throws SQLException {
+        List<String> conflicts = new ArrayList<>();
+        if (existing.isEmpty()) {
+            return conflicts;
+        }
+        Map<Long, TableName> byOid = new HashMap<>();
+        existing.forEach((name, oid) -> byOid.put(oid, name));
+        try (PreparedStatement statement = target.prepareStatement(DEPENDENT_VIEWS_SQL)) {
+            statement.setArray(1, target.createArrayOf("text", oidArray(existing.values())));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    TableName view = new TableName(rows.getString(1), rows.getString(2));
+                    if (!selected.contains(view)) {
+                        conflicts.add("view " + view + " depends on table " + byOid.get(rows.getLong(3)));
+                    }
+                }
+            }
+        }
+        return conflicts;
+    }
+
+    private static void checkColumns(Connection target, Map<TableName, Long> existing, Map<TableName, TargetTable> selected)
+            throws SQLException {
+        if (existing.isEmpty()) {
+            return;
+        }
+        Map<Long, Map<String, boolean[]>> columnsByOid = new HashMap<>();
+        try (PreparedStatement statement = target.prepareStatement(COLUMNS_SQL)) {
+            statement.setArray(1, target.createArrayOf("text", oidArray(existing.values())));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columnsByOid.computeIfAbsent(rows.getLong(1), key -> new LinkedHashMap<>())
+                            .put(rows.getString(2), new boolean[] {rows.getBoolean(3), rows.getBoolean(4)});
+                }
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<TableName, Long> entry : existing.entrySet()) {
+            Map<String, boolean[]> targetColumns = columnsByOid.getOrDefault(entry.getValue(), Map.of());
+            TargetTable table = selected.get(entry.getKey());
+            Set<String> sourceColumns = new HashSet<>(table.dataColumnNames());
+            List<String> missing = table.dataColumnNames().stream()
+                    .filter(name -> !targetColumns.containsKey(name)).toList();
+            if (!missing.isEmpty()) {
+                problems.add("target table " + entry.getKey() + " has no column " + String.join(", ", missing)
+                        + " that the source table " + table.source().name() + " has");
+            }
+            List<String> unfillable = targetColumns.entrySet().stream()
+                    .filter(column -> !sourceColumns.contains(column.getKey()) && column.getValue()[0] && !column.getValue()[1])
+                    .map(Map.Entry::getKey).toList();
+            if (!unfillable.isEmpty()) {
+                problems.add("target table " + entry.getKey() + " has NOT NULL column " + String.join(", ", unfillable)
+                        + " without a default, which the source does not have");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new FullLoadException(FailureCategory.SCHEMA, String.join("; ", problems)
+                    + ": change the target tables to match, exclude these tables, or use load.target-table-prep-mode"
+                    + " = DROP_AND_CREATE");
+        }
+    }
+
+    private static boolean schemaExists(Connection target, String schema) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            statement.setString(1, schema);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static boolean typeExists(Connection target, UserType type) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                WHERE n.nspname = ? AND t.typname = ?
+                """)) {
+            statement.setString(1, type.schema());
+            statement.setString(2, type.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static void execute(Connection target, String sql) throws SQLException {
+        LOG.debug("Target: {}", sql);
+        try (Statement statement = target.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** What preparation found and did. */
+    public record Preparation(Set<TableName> existed, Set<TableName> created, List<ForeignKey> foreignKeys,
+                              List<String> actions) {
+
+        public Preparation {
+            existed = Set.copyOf(existed);
+            created = Set.copyOf(created);
+            foreignKeys = List.copyOf(foreignKeys);
+            actions = List.copyOf(actions);
+        }
+    }
+}
