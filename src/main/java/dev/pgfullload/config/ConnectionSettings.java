@@ -49,6 +49,11 @@ public record ConnectionSettings(String url, String user, String password, int f
 
     /** The URL with any password in its parameters replaced by "***", for messages and logs. */
     public String redactedUrl() {
+        return redactUrl(url);
+    }
+
+    /** {@code url} with any password in its parameters replaced by "***". */
+    static String redactUrl(String url) {
         return URL_PASSWORD.matcher(url).replaceAll("$1***");
     }
 

@@ -91,14 +91,16 @@ public final class SettingsLoader {
             String key = override.substring(0, equals).trim();
             String value = override.substring(equals + 1);
             String path = key.startsWith(ROOT + ".") ? key : ROOT + "." + key;
-            Config parsed;
-            try {
-                parsed = ConfigFactory.parseString(quotePath(path) + " = " + value);
-            } catch (ConfigException e) {
-                parsed = null;
+            Config parsed = null;
+            if (!hasComment(value)) {
+                try {
+                    parsed = ConfigFactory.parseString(quotePath(path) + " = " + value);
+                } catch (ConfigException e) {
+                    parsed = null;
+                }
             }
             if (parsed == null || !parsed.hasPathOrNull(path)) {
-                // Not a HOCON value (a URL with a colon, a password with a brace): take it as a string.
+                // Not a HOCON value (a URL with a colon, a password with a brace or a #): take it as a string.
                 try {
                     parsed = ConfigFactory.empty().withValue(path, ConfigValueFactory.fromAnyRef(value, "--set " + key));
                 } catch (ConfigException e) {
@@ -109,6 +111,26 @@ public final class SettingsLoader {
             result = parsed.withFallback(result);
         }
         return result;
+    }
+
+    /** True when HOCON would read part of {@code value} as a comment (# or // outside quotes) and drop it. */
+    private static boolean hasComment(String value) {
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '#' || (c == '/' && i + 1 < value.length() && value.charAt(i + 1) == '/')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String quotePath(String path) {
@@ -127,7 +149,10 @@ public final class SettingsLoader {
             String path = prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey();
             ConfigValue knownValue = known.get(entry.getKey());
             if (knownValue == null) {
-                problems.add(path + ": unknown setting (got " + render(path, entry.getValue()) + ")" + suggestion(path));
+                String suggestion = suggestion(path);
+                // A misspelt password key (source.pasword) still holds a password.
+                String got = SECRET_KEY.matcher(suggestion).matches() ? "***" : render(path, entry.getValue());
+                problems.add(path + ": unknown setting (got " + got + ")" + suggestion);
                 continue;
             }
             if (FREE_FORM_OBJECTS.contains(path)) {
@@ -184,7 +209,7 @@ public final class SettingsLoader {
         ConnectionSettings source = connection(reader, "source", true);
         ConnectionSettings target = connection(reader, "target", false);
         if (target != null && !target.url().startsWith("jdbc:postgresql:")) {
-            problems.add(ROOT + ".target.url: the target must be PostgreSQL, a jdbc:postgresql:// URL (got " + target.url() + ")");
+            problems.add(ROOT + ".target.url: the target must be PostgreSQL, a jdbc:postgresql:// URL (got " + target.redactedUrl() + ")");
         }
         List<TablePattern> include = reader.patterns("tables.include");
         List<TablePattern> exclude = reader.patterns("tables.exclude");
@@ -226,7 +251,7 @@ public final class SettingsLoader {
             return null;
         }
         if (!url.startsWith("jdbc:")) {
-            reader.problem(side + ".url", "expected a JDBC URL starting with jdbc:", url);
+            reader.problem(side + ".url", "expected a JDBC URL starting with jdbc:", ConnectionSettings.redactUrl(url));
             return null;
         }
         return new ConnectionSettings(url, user, password, fetchSize, properties);
@@ -246,12 +271,15 @@ public final class SettingsLoader {
         }
     }
 
-    /** The effective settings as HOCON, with every secret replaced by "***". */
+    /** The effective settings as HOCON, with every secret, also a password in a URL, replaced by "***". */
     private static String redacted(Config config) {
         Config shown = config.getConfig(ROOT).atPath(ROOT);
         for (Map.Entry<String, ConfigValue> entry : shown.entrySet()) {
             if (SECRET_KEY.matcher(entry.getKey()).matches() && !entry.getKey().endsWith("-file")) {
                 shown = shown.withValue(entry.getKey(), ConfigValueFactory.fromAnyRef("***"));
+            } else if (entry.getKey().endsWith(".url") && entry.getValue().valueType() == ConfigValueType.STRING) {
+                shown = shown.withValue(entry.getKey(),
+                        ConfigValueFactory.fromAnyRef(ConnectionSettings.redactUrl((String) entry.getValue().unwrapped())));
             }
         }
         return shown.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
@@ -290,7 +318,8 @@ public final class SettingsLoader {
                 problem(key, "expected a string", value.render(ConfigRenderOptions.concise()));
                 return null;
             }
-            return String.valueOf(value.unwrapped());
+            // getString keeps a number's text as written: a password 007 stays "007", not "7".
+            return config.getString(path);
         }
 
         int intValue(String key, int min, int max) {
