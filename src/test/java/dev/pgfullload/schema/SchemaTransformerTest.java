@@ -27,7 +27,7 @@ class SchemaTransformerTest {
             new SourceColumn("moods", 6, "\"public\".\"Mood\"[]", ColumnKind.TEXT_FORM, false, MOOD),
             new SourceColumn("qty", 7, "public.positive", ColumnKind.TEXT_FORM, false, POSITIVE),
             new SourceColumn("docs", 8, "jsonb[]", ColumnKind.TEXT_FORM, false, null)),
-            List.of("id"), false, 10, 8192);
+            List.of("id"), 10, 8192);
 
     @Test
     void jsonBecomesTextWhenJsonAsTextIsOn() {
@@ -75,7 +75,7 @@ class SchemaTransformerTest {
     @Test
     void aTableWithoutUserTypesHasNone() {
         SourceTable plain = new SourceTable(new TableName("public", "t"),
-                List.of(new SourceColumn("a", 1, "text", ColumnKind.STRING, false, null)), List.of(), false, 0, 0);
+                List.of(new SourceColumn("a", 1, "text", ColumnKind.STRING, false, null)), List.of(), 0, 0);
         TargetTable target = new SchemaTransformer(true).transform(plain);
         assertEquals(List.of(), target.userTypes());
         assertEquals(List.of(), target.primaryKey());

@@ -37,7 +37,8 @@ class PostgresSourceDialectTest {
             "interval, pg_catalog, b, TEXT_FORM",
             "uuid, pg_catalog, b, TEXT_FORM",
             "_int4, pg_catalog, b, TEXT_FORM",
-            "_jsonb, pg_catalog, b, TEXT_FORM",
+            "_jsonb, pg_catalog, b, JSON",
+            "_json, pg_catalog, b, JSON",
             "inet, pg_catalog, b, TEXT_FORM",
             "mood, public, e, TEXT_FORM",
             "positive, public, d, TEXT_FORM",
@@ -85,7 +86,7 @@ class PostgresSourceDialectTest {
                 new SourceColumn("Doc", 2, "jsonb", ColumnKind.JSON, false, null),
                 new SourceColumn("price", 3, "money", ColumnKind.MONEY, false, null),
                 new SourceColumn("at", 4, "timestamp with time zone", ColumnKind.TEXT_FORM, false, null)),
-                List.of("id"), false, 0, 0);
+                List.of("id"), 0, 0);
         assertEquals("SELECT \"id\", \"Doc\"::text AS \"Doc\", \"price\"::numeric::text AS \"price\","
                 + " \"at\"::text AS \"at\" FROM \"Sales\".\"Order Items\"", dialect.selectQuery(table));
     }

@@ -20,7 +20,7 @@ class TargetSqlTest {
 
     private static TargetTable table(TableName name, List<TargetColumn> columns, List<String> primaryKey) {
         SourceTable source = new SourceTable(name, List.of(new SourceColumn("unused", 1, "text", ColumnKind.STRING, false, null)),
-                primaryKey, false, 0, 0);
+                primaryKey, 0, 0);
         return new TargetTable(source, name, columns, primaryKey, List.of());
     }
 
