@@ -1,5 +1,7 @@
 package dev.pgfullload.config;
 
+import dev.pgfullload.source.PartitionSizing;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -9,17 +11,20 @@ import static java.util.Objects.requireNonNull;
  * @param createIndexes unique constraints and secondary indexes of created tables are built after their rows
  * @param createForeignKeys foreign keys between created tables are added once every table is loaded
  * @param resetSequences sequences behind serial and identity columns are set past the loaded maximum
+ * @param partitionSizing the grain of partitioned reads
  */
 public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks,
                            boolean createPkAfterFullLoad, boolean createIndexes, boolean createForeignKeys,
-                           boolean resetSequences) {
+                           boolean resetSequences, PartitionSizing partitionSizing) {
 
     public LoadSettings {
         requireNonNull(targetTablePrepMode, "targetTablePrepMode is null");
         requireNonNull(triggerMode, "triggerMode is null");
+        requireNonNull(partitionSizing, "partitionSizing is null");
     }
 
     public LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks) {
-        this(targetTablePrepMode, triggerMode, maxFullLoadSubtasks, true, true, true, true);
+        this(targetTablePrepMode, triggerMode, maxFullLoadSubtasks, true, true, true, true,
+                new PartitionSizing(500_000, 128L << 20, PartitionSizing.MAX_PARTITIONS));
     }
 }

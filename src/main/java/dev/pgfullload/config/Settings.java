@@ -1,6 +1,7 @@
 package dev.pgfullload.config;
 
 import dev.pgfullload.schema.IdentifierCase;
+import dev.pgfullload.source.TableReader;
 
 import java.nio.file.Path;
 
@@ -9,6 +10,7 @@ import static java.util.Objects.requireNonNull;
 /** Every setting of a run, validated. Built by {@link SettingsLoader}. */
 public record Settings(
         ConnectionSettings source,
+        TableReader.Method readMethod,
         ConnectionSettings target,
         TableSelection tables,
         LoadSettings load,
@@ -20,6 +22,7 @@ public record Settings(
 
     public Settings {
         requireNonNull(source, "source is null");
+        requireNonNull(readMethod, "readMethod is null");
         requireNonNull(target, "target is null");
         requireNonNull(tables, "tables is null");
         requireNonNull(load, "load is null");

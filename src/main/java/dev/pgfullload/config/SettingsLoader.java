@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.pgfullload.schema.IdentifierCase;
+import dev.pgfullload.source.PartitionSizing;
+import dev.pgfullload.source.TableReader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -223,6 +225,12 @@ public final class SettingsLoader {
         Boolean createIndexes = reader.booleanValue("load.create-indexes");
         Boolean createForeignKeys = reader.booleanValue("load.create-foreign-keys");
         Boolean resetSequences = reader.booleanValue("load.reset-sequences");
+        long rowsPerPartition = reader.longValue("load.rows-per-partition", 1);
+        long bytesPerPartition = reader.bytesValue("load.bytes-per-partition");
+        TableReader.Method readMethod = reader.enumValue("source.read-method", TableReader.Method.class);
+        if (readMethod == TableReader.Method.COPY && source != null && !source.url().startsWith("jdbc:postgresql:")) {
+            problems.add(ROOT + ".source.read-method: COPY reads a PostgreSQL source; use JDBC for " + source.redactedUrl());
+        }
         Boolean jsonAsText = reader.booleanValue("transform.json-as-text");
         IdentifierCase identifierCase = reader.enumValue("transform.identifier-case", IdentifierCase.class);
         Boolean extensionTypesAsText = reader.booleanValue("transform.extension-types-as-text");
@@ -230,8 +238,9 @@ public final class SettingsLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Settings(source, target, new TableSelection(include, exclude),
-                new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences),
+        return new Settings(source, readMethod, target, new TableSelection(include, exclude),
+                new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
+                        new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS)),
                 jsonAsText, identifierCase, extensionTypesAsText, Path.of(reportPath), redacted(config));
     }
 
@@ -332,6 +341,34 @@ public final class SettingsLoader {
                 return value;
             } catch (ConfigException.Missing | ConfigException.WrongType e) {
                 problem(key, "expected a whole number", renderValue(path));
+                return 0;
+            }
+        }
+
+        long longValue(String key, long min) {
+            String path = ROOT + "." + key;
+            try {
+                long value = config.getLong(path);
+                if (value < min) {
+                    problem(key, "expected a whole number from " + min + " up", value);
+                }
+                return value;
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected a whole number", renderValue(path));
+                return 0;
+            }
+        }
+
+        long bytesValue(String key) {
+            String path = ROOT + "." + key;
+            try {
+                long value = config.getBytes(path);
+                if (value < 1) {
+                    problem(key, "expected a positive size such as 128MB", value);
+                }
+                return value;
+            } catch (ConfigException.Missing | ConfigException.WrongType | ConfigException.BadValue e) {
+                problem(key, "expected a size such as 128MB", renderValue(path));
                 return 0;
             }
         }

@@ -101,7 +101,7 @@ public final class FullLoad {
                     order = LoadOrder.parentsFirst(names, keys);
                 }
                 TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
-                        settings.load().triggerMode(), runId);
+                        settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing());
                 results = loadAll(tables, order, loader, preparation.created());
                 if (settings.load().createForeignKeys()) {
                     results = addForeignKeys(target, catalog, tables, preparation.created(), results);

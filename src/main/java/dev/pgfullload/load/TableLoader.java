@@ -12,7 +12,13 @@ import dev.pgfullload.write.PartitionResult;
 import dev.pgfullload.write.PartitionWriter;
 import dev.pgfullload.write.WriteSpec;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.catalyst.InternalRow;
+import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.source.PartitionSizing;
+import dev.pgfullload.source.ReadPartition;
+import dev.pgfullload.source.TableReader;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,31 +43,19 @@ public final class TableLoader {
     private final ConnectionSettings target;
     private final TriggerMode triggerMode;
     private final String runId;
+    private final TableReader.Method readMethod;
+    private final PartitionSizing sizing;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
-                       TriggerMode triggerMode, String runId) {
+                       TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
         this.target = requireNonNull(target, "target is null");
         this.triggerMode = requireNonNull(triggerMode, "triggerMode is null");
         this.runId = requireNonNull(runId, "runId is null");
-    }
-
-    /** Reads {@code table} from the source as a DataFrame whose columns are the target table's, in order. */
-    public Dataset<Row> read(TargetTable table) {
-        DataFrameReader reader = spark.read().format("jdbc")
-                .option("url", source.url())
-                .option("dbtable", "(" + dialect.selectQuery(table.source()) + ") AS pgfullload_source")
-                .option("fetchsize", String.valueOf(source.fetchSize()));
-        String init = dialect.sessionInitStatement();
-        if (init != null) {
-            reader = reader.option("sessionInitStatement", init);
-        }
-        for (String name : source.driverProperties().stringPropertyNames()) {
-            reader = reader.option(name, source.driverProperties().getProperty(name));
-        }
-        return reader.load();
+        this.readMethod = requireNonNull(readMethod, "readMethod is null");
+        this.sizing = requireNonNull(sizing, "sizing is null");
     }
 
     public TableLoadResult load(TargetTable table) {
@@ -71,25 +65,33 @@ public final class TableLoader {
         LOG.info("Loading {} into {} ({} rows estimated by the source catalog)", sourceName, targetName,
                 table.source().estimatedRows() > 0 ? String.valueOf(table.source().estimatedRows()) : "no");
         spark.sparkContext().setJobDescription("pg-fullload " + runId + ": " + sourceName + " -> " + targetName);
-        Dataset<Row> frame = read(table);
+        List<ReadPartition> partitions;
+        try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
+            partitions = dialect.planPartitions(connection, table.source(), sizing);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
+        }
+        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod).read(table.source(), partitions);
         List<CopyFieldType> fieldTypes = new ArrayList<>();
         for (StructField field : frame.schema().fields()) {
             fieldTypes.add(CopyFieldType.of(field.dataType()));
         }
         WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames()), fieldTypes,
                 triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId);
-        List<PartitionResult> partitions = frame.javaRDD().mapPartitionsWithIndex(writer(spec), false).collect();
-        long rowsRead = partitions.stream().mapToLong(PartitionResult::rowsRead).sum();
-        long rowsWritten = partitions.stream().mapToLong(PartitionResult::rowsWritten).sum();
-        long bytes = partitions.stream().mapToLong(PartitionResult::bytes).sum();
+        List<PartitionResult> written = frame.queryExecution().toRdd().toJavaRDD()
+                .mapPartitionsWithIndex(writer(spec), false).collect();
+        long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
+        long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
+        long bytes = written.stream().mapToLong(PartitionResult::bytes).sum();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("Loaded {} into {}: {} rows, {} bytes in {} ms", sourceName, targetName, rowsWritten, bytes, millis);
+        LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions in {} ms", sourceName, targetName, rowsWritten, bytes,
+                written.size(), millis);
         return new TableLoadResult(sourceName, targetName, TableState.LOADED, rowsRead, rowsWritten, bytes, millis,
-                partitions.size(), null);
+                written.size(), null);
     }
 
     /** Static, so the closure Spark ships to executors holds the write spec and nothing of the driver. */
-    private static Function2<Integer, Iterator<Row>, Iterator<PartitionResult>> writer(WriteSpec spec) {
+    private static Function2<Integer, Iterator<InternalRow>, Iterator<PartitionResult>> writer(WriteSpec spec) {
         return (partition, rows) -> List.of(PartitionWriter.write(spec, partition, rows)).iterator();
     }
 }

@@ -217,6 +217,10 @@ public final class PostgresSourceDialect implements SourceDialect {
         for (Map.Entry<Long, TableName> entry : selected.entrySet()) {
             long oid = entry.getKey();
             Object[] row = tableRows.get(oid);
+            if ((Long) row[1] == 0 && (Long) row[2] > 0) {
+                // Never analyzed: the planner's own estimate from the table's size is better than none.
+                row[1] = plannerEstimate(connection, entry.getValue());
+            }
             List<ConstraintSpec> tableConstraints = new ArrayList<>(constraints.getOrDefault(oid, List.of()));
             // The table's own constraints before its partitions', so a partition's copy is never made first.
             tableConstraints.sort(Comparator.comparing((ConstraintSpec constraint) -> !constraint.table().equals(entry.getValue())));
@@ -229,6 +233,19 @@ public final class PostgresSourceDialect implements SourceDialect {
                 foreignKeys.add(new ForeignKey(rows.getString(1), new TableName(rows.getString(2), rows.getString(3)),
                         new TableName(rows.getString(4), rows.getString(5)), rows.getString(6))));
         return new SourceCatalog(tables, foreignKeys);
+    }
+
+    private static long plannerEstimate(Connection connection, TableName table) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("EXPLAIN SELECT 1 FROM " + table.quoted())) {
+            if (rows.next()) {
+                java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("rows=(\\d+)").matcher(rows.getString(1));
+                if (matcher.find()) {
+                    return Long.parseLong(matcher.group(1));
+                }
+            }
+        }
+        return 0;
     }
 
     private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences)
@@ -314,6 +331,11 @@ public final class PostgresSourceDialect implements SourceDialect {
             case JSON, TEXT_FORM -> name + "::text AS " + name;
             case MONEY -> name + "::numeric::text AS " + name;
         };
+    }
+
+    @Override
+    public List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException {
+        return PostgresPartitionPlanner.plan(connection, table, sizing);
     }
 
     @Override

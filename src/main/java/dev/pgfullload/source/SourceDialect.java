@@ -18,15 +18,23 @@ public interface SourceDialect {
     /** The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in. */
     String selectExpression(SourceColumn column);
 
-    /** The query that reads every data column of {@code table} (generated columns are the target's to compute). */
-    default String selectQuery(SourceTable table) {
+    /** {@code SELECT} and the expressions that read every data column of {@code table} (generated columns are the target's to compute). */
+    default String selectList(SourceTable table) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<SourceColumn> columns = table.dataColumns();
         for (int i = 0; i < columns.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append(selectExpression(columns.get(i)));
         }
-        return sql.append(" FROM ").append(table.name().quoted()).toString();
+        return sql.toString();
     }
+
+    /** The query that reads every data column of the whole of {@code table}. */
+    default String selectQuery(SourceTable table) {
+        return selectList(table) + " FROM " + table.name().quoted();
+    }
+
+    /** How to split {@code table} into read partitions of about the given size. */
+    List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException;
 
     /** Statements run once on each reading session before the first row, or null. */
     String sessionInitStatement();

@@ -1,26 +1,23 @@
 package dev.pgfullload.write;
 
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
 
-import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 
 /**
  * Encodes rows into PostgreSQL's COPY text format, straight into one reused byte buffer: tab between
  * fields, newline after each row, {@code \N} for NULL, and backslash, tab, newline and carriage return
- * escaped inside values. Strings are encoded to UTF-8 here, without an intermediate copy.
+ * escaped inside values. Strings arrive as Spark's UTF-8 bytes and are copied as they are.
  */
 public final class CopyTextEncoder {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private static final DateTimeFormatter TIMESTAMP_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
 
     private final CopyFieldType[] types;
     private byte[] buffer;
@@ -43,7 +40,8 @@ public final class CopyTextEncoder {
         length = 0;
     }
 
-    public void encode(Row row) {
+    /** Appends one row in Spark's internal form: strings stay UTF-8 bytes, never decoded to Java strings. */
+    public void encode(InternalRow row) {
         for (int i = 0; i < types.length; i++) {
             if (i > 0) {
                 put((byte) '\t');
@@ -55,19 +53,21 @@ public final class CopyTextEncoder {
                 continue;
             }
             switch (types[i]) {
-                case STRING -> putEscaped(row.getString(i));
+                case STRING -> putEscaped(row.getUTF8String(i));
                 case BYTE -> putAscii(Byte.toString(row.getByte(i)));
                 case SHORT -> putAscii(Short.toString(row.getShort(i)));
-                case INT -> putAscii(Integer.toString(row.getInt(i)));
-                case LONG -> putAscii(Long.toString(row.getLong(i)));
+                case INT -> putLong(row.getInt(i));
+                case LONG -> putLong(row.getLong(i));
                 case BOOLEAN -> put(row.getBoolean(i) ? (byte) 't' : (byte) 'f');
                 case FLOAT -> putAscii(floatText(row.getFloat(i)));
                 case DOUBLE -> putAscii(doubleText(row.getDouble(i)));
-                case DECIMAL -> putAscii(row.<BigDecimal>getAs(i).toPlainString());
-                case BINARY -> putBytea(row.<byte[]>getAs(i));
-                case DATE -> putAscii(dateText(row.get(i)));
-                case TIMESTAMP -> putAscii(timestampText(row.get(i)) + "+00");
-                case TIMESTAMP_NTZ -> putAscii(TIMESTAMP_FORMAT.format(row.<LocalDateTime>getAs(i)));
+                case DECIMAL -> putAscii(row.getDecimal(i, DecimalType.MAX_PRECISION(), 0).toJavaBigDecimal().toPlainString());
+                case BINARY -> putBytea(row.getBinary(i));
+                case DATE -> putAscii(dateText(LocalDate.ofEpochDay(row.getInt(i))));
+                case TIMESTAMP -> putAscii(timestampText(LocalDateTime.ofEpochSecond(Math.floorDiv(row.getLong(i), 1_000_000L),
+                        (int) Math.floorMod(row.getLong(i), 1_000_000L) * 1000, ZoneOffset.UTC)) + "+00");
+                case TIMESTAMP_NTZ -> putAscii(timestampText(LocalDateTime.ofEpochSecond(Math.floorDiv(row.getLong(i), 1_000_000L),
+                        (int) Math.floorMod(row.getLong(i), 1_000_000L) * 1000, ZoneOffset.UTC)));
             }
         }
         put((byte) '\n');
@@ -93,14 +93,42 @@ public final class CopyTextEncoder {
         return Double.toString(value);
     }
 
-    private static String dateText(Object value) {
-        LocalDate date = value instanceof Date sqlDate ? sqlDate.toLocalDate() : (LocalDate) value;
-        return date.getYear() <= 0 ? date.withYear(1 - date.getYear()) + " BC" : date.toString();
+    /** PostgreSQL's ISO form: years above 9999 as they are, years before 1 as BC. */
+    static String dateText(LocalDate date) {
+        int year = date.getYear();
+        String text = String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", year <= 0 ? 1 - year : year,
+                date.getMonthValue(), date.getDayOfMonth());
+        return year <= 0 ? text + " BC" : text;
     }
 
-    private static String timestampText(Object value) {
-        Instant instant = value instanceof Timestamp timestamp ? timestamp.toInstant() : (Instant) value;
-        return TIMESTAMP_FORMAT.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+    static String timestampText(LocalDateTime time) {
+        int year = time.getYear();
+        String text = String.format(java.util.Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d.%06d", year <= 0 ? 1 - year : year,
+                time.getMonthValue(), time.getDayOfMonth(), time.getHour(), time.getMinute(), time.getSecond(),
+                time.getNano() / 1000);
+        return year <= 0 ? text + " BC" : text;
+    }
+
+    private void putLong(long value) {
+        if (value == Long.MIN_VALUE) {
+            putAscii(Long.toString(value));
+            return;
+        }
+        ensure(20);
+        if (value < 0) {
+            buffer[length++] = '-';
+            value = -value;
+        }
+        int start = length;
+        do {
+            buffer[length++] = (byte) ('0' + value % 10);
+            value /= 10;
+        } while (value != 0);
+        for (int i = start, j = length - 1; i < j; i++, j--) {
+            byte swap = buffer[i];
+            buffer[i] = buffer[j];
+            buffer[j] = swap;
+        }
     }
 
     private void put(byte b) {
@@ -128,37 +156,22 @@ public final class CopyTextEncoder {
         }
     }
 
-    private void putEscaped(String text) {
-        int n = text.length();
-        // Worst case: every char is a 3-byte UTF-8 sequence, or an escaped ASCII character (2 bytes).
-        ensure(3 * n);
+    /** Copies UTF-8 bytes as they are, escaping only backslash, tab, newline and carriage return. */
+    private void putEscaped(UTF8String text) {
+        int n = text.numBytes();
+        ensure(2 * n);
+        Object base = text.getBaseObject();
+        long offset = text.getBaseOffset();
         byte[] out = buffer;
         int position = length;
         for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                switch (c) {
-                    case '\\' -> { out[position++] = '\\'; out[position++] = '\\'; }
-                    case '\t' -> { out[position++] = '\\'; out[position++] = 't'; }
-                    case '\n' -> { out[position++] = '\\'; out[position++] = 'n'; }
-                    case '\r' -> { out[position++] = '\\'; out[position++] = 'r'; }
-                    default -> out[position++] = (byte) c;
-                }
-            } else if (c < 0x800) {
-                out[position++] = (byte) (0xc0 | (c >> 6));
-                out[position++] = (byte) (0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
-                int codePoint = Character.toCodePoint(c, text.charAt(++i));
-                out[position++] = (byte) (0xf0 | (codePoint >> 18));
-                out[position++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
-                out[position++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
-                out[position++] = (byte) (0x80 | (codePoint & 0x3f));
-            } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("a string value holds an unpaired UTF-16 surrogate, which is not valid text");
-            } else {
-                out[position++] = (byte) (0xe0 | (c >> 12));
-                out[position++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-                out[position++] = (byte) (0x80 | (c & 0x3f));
+            byte b = Platform.getByte(base, offset + i);
+            switch (b) {
+                case '\\' -> { out[position++] = '\\'; out[position++] = '\\'; }
+                case '\t' -> { out[position++] = '\\'; out[position++] = 't'; }
+                case '\n' -> { out[position++] = '\\'; out[position++] = 'n'; }
+                case '\r' -> { out[position++] = '\\'; out[position++] = 'r'; }
+                default -> out[position++] = b;
             }
         }
         length = position;

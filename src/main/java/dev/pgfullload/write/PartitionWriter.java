@@ -1,6 +1,6 @@
 package dev.pgfullload.write;
 
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -25,7 +25,7 @@ public final class PartitionWriter {
     private PartitionWriter() {
     }
 
-    public static PartitionResult write(WriteSpec spec, int partition, Iterator<Row> rows) throws SQLException {
+    public static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
         CopyFieldType[] types = spec.fieldTypes().toArray(CopyFieldType[]::new);
         CopyTextEncoder encoder = new CopyTextEncoder(types, FLUSH_BYTES + 64 * 1024);
         try (Connection connection = WriteSession.open(spec)) {

@@ -190,6 +190,23 @@ class TypeMatrixIT {
         assertSameValues(target);
     }
 
+    @Test
+    void sparksJdbcReadMethodCarriesEveryValueToo() throws SQLException {
+        String target = POSTGRES.createDatabase("matrix_jdbc");
+        load(target, "DROP_AND_CREATE", "source.read-method=JDBC");
+        assertSameValues(target);
+    }
+
+    @Test
+    void partitionedReadsOfEitherMethodLoadEveryRowOnce() throws SQLException {
+        for (String method : List.of("COPY", "JDBC")) {
+            String target = POSTGRES.createDatabase("matrix_split");
+            // One row per partition: the key ranges, and the NULL-key guard of the first, are all exercised.
+            load(target, "DROP_AND_CREATE", "source.read-method=" + method, "load.rows-per-partition=1");
+            assertSameValues(target);
+        }
+    }
+
     private void load(String target, String mode, String... more) {
         List<String> overrides = new ArrayList<>(List.of("load.target-table-prep-mode=" + mode));
         overrides.addAll(List.of(more));

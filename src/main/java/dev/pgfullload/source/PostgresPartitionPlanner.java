@@ -1,0 +1,152 @@
+package dev.pgfullload.source;
+
+import dev.pgfullload.schema.Identifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Splits a PostgreSQL table into read partitions without the user naming anything: on an integer,
+ * numeric or date/time primary key with ranges balanced by a sample of the real key distribution
+ * (not min-to-max strides); else, for a partitioned table, one read per partition; else by ranges of
+ * heap pages ({@code ctid}, PostgreSQL 14 and later, where such a range is read without a full scan).
+ * The first key range also takes the rows whose key is NULL, so none is ever lost.
+ */
+public final class PostgresPartitionPlanner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresPartitionPlanner.class);
+
+    /** Rows sampled to place the key boundaries. */
+    static final int SAMPLE_ROWS = 30_000;
+
+    private static final Set<String> SPLITTABLE_TYPES = Set.of("smallint", "integer", "bigint", "numeric", "date",
+            "timestamp without time zone", "timestamp with time zone");
+
+    private PostgresPartitionPlanner() {
+    }
+
+    public static List<ReadPartition> plan(Connection source, SourceTable table, PartitionSizing sizing) throws SQLException {
+        String from = "FROM " + table.name().quoted();
+        int wanted = sizing.partitions(table.estimatedRows(), table.estimatedBytes());
+        if (wanted <= 1) {
+            return List.of(new ReadPartition(from, null));
+        }
+        SourceColumn key = splitColumn(table);
+        if (key != null) {
+            List<String> boundaries = boundaries(source, table, key, wanted);
+            if (!boundaries.isEmpty()) {
+                return keyRanges(from, key, boundaries);
+            }
+        }
+        if (table.partitioned()) {
+            List<ReadPartition> leaves = new ArrayList<>();
+            Set<TableName> parents = new LinkedHashSet<>();
+            table.partitions().forEach(partition -> parents.add(partition.parent()));
+            for (PartitionSpec partition : table.partitions()) {
+                if (!parents.contains(partition.name())) {
+                    leaves.add(new ReadPartition("FROM ONLY " + partition.name().quoted(), null));
+                }
+            }
+            if (!leaves.isEmpty()) {
+                return leaves;
+            }
+        }
+        if (!table.partitioned() && source.getMetaData().getDatabaseMajorVersion() >= 14) {
+            return pageRanges(source, table, wanted);
+        }
+        LOG.warn("{} is read in one partition: it has no integer, numeric or date/time primary key to split on"
+                + " and page ranges need a PostgreSQL 14 source", table.name());
+        return List.of(new ReadPartition(from, null));
+    }
+
+    static SourceColumn splitColumn(SourceTable table) {
+        if (table.primaryKey().size() != 1) {
+            return null;
+        }
+        String name = table.primaryKey().get(0);
+        for (SourceColumn column : table.columns()) {
+            String type = column.typeName().toLowerCase(Locale.ROOT).replaceAll("\\(.*\\)", "").trim();
+            if (column.name().equals(name) && SPLITTABLE_TYPES.contains(type)) {
+                return column;
+            }
+        }
+        return null;
+    }
+
+    /** Boundaries at the 1/n, 2/n ... quantiles of a sample of the key. */
+    private static List<String> boundaries(Connection source, SourceTable table, SourceColumn key, int partitions)
+            throws SQLException {
+        double percent = Math.min(100.0, 100.0 * SAMPLE_ROWS / Math.max(1, table.estimatedRows()));
+        Double[] fractions = new Double[partitions - 1];
+        for (int i = 1; i < partitions; i++) {
+            fractions[i - 1] = (double) i / partitions;
+        }
+        String column = Identifiers.quote(key.name());
+        String sample = percent >= 100.0 ? "" : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ")";
+        String sql = "SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + column + ")::text[] FROM "
+                + table.name().quoted() + sample;
+        Set<String> distinct = new LinkedHashSet<>();
+        try (PreparedStatement statement = source.prepareStatement(sql)) {
+            Array array = source.createArrayOf("float8", fractions);
+            statement.setArray(1, array);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next() && rows.getArray(1) != null) {
+                    for (Object value : (Object[]) rows.getArray(1).getArray()) {
+                        if (value != null) {
+                            distinct.add((String) value);
+                        }
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    private static List<ReadPartition> keyRanges(String from, SourceColumn key, List<String> boundaries) {
+        String column = Identifiers.quote(key.name());
+        List<ReadPartition> partitions = new ArrayList<>();
+        String previous = null;
+        for (String boundary : boundaries) {
+            String upper = column + " < " + Identifiers.literal(boundary) + "::" + key.typeName();
+            partitions.add(new ReadPartition(from, previous == null ? "(" + upper + " OR " + column + " IS NULL)"
+                    : column + " >= " + previous + " AND " + upper));
+            previous = Identifiers.literal(boundary) + "::" + key.typeName();
+        }
+        partitions.add(new ReadPartition(from, column + " >= " + previous));
+        return partitions;
+    }
+
+    private static List<ReadPartition> pageRanges(Connection source, SourceTable table, int partitions) throws SQLException {
+        long pages;
+        try (Statement statement = source.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT pg_catalog.pg_relation_size(" + Identifiers.literal(table.name().quoted())
+                     + "::regclass) / current_setting('block_size')::bigint")) {
+            rows.next();
+            pages = rows.getLong(1);
+        }
+        if (pages < partitions) {
+            return List.of(new ReadPartition("FROM " + table.name().quoted(), null));
+        }
+        List<ReadPartition> ranges = new ArrayList<>();
+        long step = (pages + partitions - 1) / partitions;
+        String from = "FROM " + table.name().quoted();
+        for (int i = 0; i < partitions; i++) {
+            String lower = i == 0 ? null : "ctid >= '(" + i * step + ",0)'::tid";
+            // The last range is open, so rows on pages added since the estimate are still read.
+            String upper = i == partitions - 1 ? null : "ctid < '(" + (i + 1) * step + ",0)'::tid";
+            ranges.add(new ReadPartition(from, lower == null ? upper : upper == null ? lower : lower + " AND " + upper));
+        }
+        return ranges;
+    }
+}

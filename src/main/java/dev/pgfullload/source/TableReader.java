@@ -1,0 +1,114 @@
+package dev.pgfullload.source;
+
+import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.source.copy.PgCopyDataSource;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Reads a source table as a DataFrame, one Spark partition per {@link ReadPartition}: through
+ * pg-fullload's COPY source for PostgreSQL ({@code source.read-method = COPY}), or through Spark's
+ * JDBC source with a real fetch size ({@code JDBC}).
+ */
+public final class TableReader {
+
+    /** How a source table is read. */
+    public enum Method {
+        COPY,
+        JDBC
+    }
+
+    private final SparkSession spark;
+    private final SourceDialect dialect;
+    private final ConnectionSettings source;
+    private final Method method;
+
+    public TableReader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, Method method) {
+        this.spark = requireNonNull(spark, "spark is null");
+        this.dialect = requireNonNull(dialect, "dialect is null");
+        this.source = requireNonNull(source, "source is null");
+        this.method = requireNonNull(method, "method is null");
+    }
+
+    public Dataset<Row> read(SourceTable table, List<ReadPartition> partitions) {
+        String select = dialect.selectList(table);
+        return switch (method) {
+            case COPY -> readWithCopy(table, select, partitions);
+            case JDBC -> readWithJdbc(select, partitions);
+        };
+    }
+
+    private Dataset<Row> readWithCopy(SourceTable table, String select, List<ReadPartition> partitions) {
+        List<StructField> fields = new ArrayList<>();
+        for (SourceColumn column : table.dataColumns()) {
+            fields.add(DataTypes.createStructField(column.name(), sparkType(column.kind()), true));
+        }
+        List<String> queries = partitions.stream().map(partition -> select + " " + partition.sql()).toList();
+        DataFrameReader reader = spark.read().format(PgCopyDataSource.class.getName())
+                .schema(new StructType(fields.toArray(StructField[]::new)))
+                .option("url", source.url())
+                .option("queries", String.join(PgCopyDataSource.QUERY_SEPARATOR, queries));
+        if (source.user() != null) {
+            reader = reader.option("user", source.user());
+        }
+        if (source.password() != null) {
+            reader = reader.option("password", source.password());
+        }
+        for (var property : source.properties().entrySet()) {
+            reader = reader.option("property." + property.getKey(), property.getValue());
+        }
+        if (dialect.sessionInitStatement() != null) {
+            reader = reader.option("sessionInitStatement", dialect.sessionInitStatement());
+        }
+        return reader.load();
+    }
+
+    private Dataset<Row> readWithJdbc(String select, List<ReadPartition> partitions) {
+        Properties properties = source.driverProperties();
+        properties.setProperty("fetchsize", String.valueOf(source.fetchSize()));
+        if (dialect.sessionInitStatement() != null) {
+            properties.setProperty("sessionInitStatement", dialect.sessionInitStatement());
+        }
+        List<String> froms = partitions.stream().map(ReadPartition::from).distinct().toList();
+        if (froms.size() == 1) {
+            // Spark's JDBC source takes one table expression and a WHERE predicate per partition.
+            String[] predicates = partitions.stream().map(partition -> partition.where() == null ? "TRUE" : partition.where())
+                    .toArray(String[]::new);
+            return spark.read().jdbc(source.url(), "(" + select + " " + froms.get(0) + ") AS pgfullload_source", predicates,
+                    properties);
+        }
+        // Partitions that read different relations (a partitioned table, leaf by leaf): one read each, united.
+        Dataset<Row> union = null;
+        for (ReadPartition partition : partitions) {
+            Dataset<Row> part = spark.read().jdbc(source.url(), "(" + select + " " + partition.sql() + ") AS pgfullload_source",
+                    new String[] {"TRUE"}, properties);
+            union = union == null ? part : union.union(part);
+        }
+        return union;
+    }
+
+    static DataType sparkType(ColumnKind kind) {
+        return switch (kind) {
+            case SMALLINT -> DataTypes.ShortType;
+            case INTEGER -> DataTypes.IntegerType;
+            case BIGINT -> DataTypes.LongType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case REAL -> DataTypes.FloatType;
+            case DOUBLE -> DataTypes.DoubleType;
+            case BINARY -> DataTypes.BinaryType;
+            case STRING, JSON, MONEY, TEXT_FORM -> DataTypes.StringType;
+        };
+    }
+}
