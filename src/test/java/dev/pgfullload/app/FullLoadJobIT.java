@@ -1,0 +1,103 @@
+package dev.pgfullload.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgfullload.config.PrepMode;
+import dev.pgfullload.testing.ReportFile;
+import dev.pgfullload.testing.SampleDatabase;
+import dev.pgfullload.testing.Sql;
+import dev.pgfullload.testing.TestingJob;
+import dev.pgfullload.testing.TestingPostgreSQL;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The job as a scheduler runs it: a settings file in, an exit status, the target and the JSON report out. */
+class FullLoadJobIT {
+
+    private static final TestingPostgreSQL postgres = TestingPostgreSQL.shared();
+
+    private static String source;
+    private static List<String> sourceTables;
+
+    @TempDir
+    Path directory;
+
+    @BeforeAll
+    static void createSource() {
+        source = postgres.createDatabase("job_src");
+        SampleDatabase.create(postgres, source);
+        sourceTables = Sql.column(postgres, source, "SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname = 'shop' ORDER BY 1");
+    }
+
+    @Test
+    void badSettingsAreAllListedAndNothingStarts() throws Exception {
+        Path report = directory.resolve("never-written.json");
+        Path settings = directory.resolve("bad.conf");
+        Files.writeString(settings, """
+                fullload {
+                  source { user = "migrator" }
+                  target { url = "%s" }
+                  load {
+                    target-table-prep-mode = TRUNCATE_EVERYTHING
+                    max-full-load-subtask = 4
+                  }
+                  report.path = "%s"
+                }
+                """.formatted(postgres.jdbcUrl("postgres"), report.toString().replace("\\", "/")));
+
+        TestingJob.Outcome outcome = TestingJob.run(settings);
+
+        assertEquals(2, outcome.status(), outcome.out() + outcome.err());
+        String err = outcome.err();
+        assertTrue(err.contains("the settings have 3 problems:"), err);
+        assertTrue(err.contains("  - fullload.load.max-full-load-subtask: unknown setting (got 4); did you mean fullload.load.max-full-load-subtasks?"), err);
+        assertTrue(err.contains("  - fullload.load.target-table-prep-mode: expected one of DO_NOTHING, DROP_AND_CREATE,"
+                + " TRUNCATE_BEFORE_LOAD (got TRUNCATE_EVERYTHING)"), err);
+        assertTrue(err.contains("  - fullload.source.url: required, no value given"), err);
+        assertFalse(Files.exists(report), "a report was written");
+        assertEquals("", outcome.out());
+    }
+
+    @ParameterizedTest
+    @EnumSource(PrepMode.class)
+    void theSampleDatabaseLoadsExactlyIntoAFreshTarget(PrepMode prepMode) {
+        String target = postgres.createDatabase("job_" + prepMode.name().toLowerCase(java.util.Locale.ROOT));
+
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
+                "fullload.tables.include = [\"shop.%\"]"), "load.target-table-prep-mode=" + prepMode);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("shop.audit_log", "shop.customer", "shop.product", "shop.purchase", "shop.purchase_line"), sourceTables);
+        for (String table : sourceTables) {
+            assertEquals(Sql.checksum(postgres, source, table), Sql.checksum(postgres, target, table), table);
+        }
+        ReportFile report = ReportFile.read(outcome.report());
+        assertTrue(report.succeeded(), report.toString());
+        Map<String, JsonNode> tables = report.tables();
+        assertEquals(sourceTables, tables.keySet().stream().sorted().toList(), report.toString());
+        long totalRows = 0;
+        for (String table : sourceTables) {
+            JsonNode entry = tables.get(table);
+            assertEquals(table, entry.path("source").asText());
+            assertEquals("loaded", entry.path("state").asText(), table);
+            long rows = Sql.count(postgres, source, "SELECT count(*) FROM " + table);
+            assertEquals(rows, entry.path("rowsWritten").asLong(), table);
+            assertEquals(rows, entry.path("rowsRead").asLong(), table);
+            assertTrue(entry.path("error").isNull(), table);
+            totalRows += rows;
+        }
+        assertEquals(sourceTables.size(), report.root().path("totals").path("loaded").asInt());
+        assertEquals(totalRows, report.root().path("totals").path("rowsWritten").asLong());
+    }
+}
