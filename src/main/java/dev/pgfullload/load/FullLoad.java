@@ -88,11 +88,19 @@ public final class FullLoad {
                         settings.extensionTypesAsText(), Preflight.installedExtensions(target));
                 List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
-                if (settings.load().triggerMode() == TriggerMode.NONE) {
-                    LoadOrder.parentsFirst(names, sourceKeysInTarget(catalog, tables));
-                }
+                TriggerMode triggerMode = settings.load().triggerMode();
+                // Refusals that depend on the target's tables run inside preparation, before it changes anything.
                 TargetPreparer.Preparation preparation = TargetPreparer.prepare(target, tables,
-                        settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad());
+                        settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad(), (kept, targetKeys) -> {
+                            if (triggerMode == TriggerMode.NONE) {
+                                List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                                keys.addAll(targetKeys);
+                                LoadOrder.parentsFirst(names, keys);
+                            }
+                            if (triggerMode == TriggerMode.DISABLE_TRIGGERS) {
+                                TriggerSwitch.checkCanDisable(target, kept);
+                            }
+                        });
                 preparationActions.addAll(preparation.actions());
                 LoadOrder order = LoadOrder.unordered(names);
                 if (settings.load().triggerMode() == TriggerMode.NONE) {

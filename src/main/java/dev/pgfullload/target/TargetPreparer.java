@@ -79,13 +79,16 @@ public final class TargetPreparer {
      * selected tables as they exist in the target afterwards.
      */
     public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode) throws SQLException {
-        return prepare(target, tables, mode, false);
+        return prepare(target, tables, mode, false, (kept, foreignKeys) -> { });
     }
 
     /**
      * @param primaryKeyAfterLoad tables created here get their primary key after the load, not now
+     * @param beforeChanges run after the checks of this class and before the first change: a refusal it
+     *                      throws leaves the target as it was
      */
-    public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode, boolean primaryKeyAfterLoad)
+    public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode, boolean primaryKeyAfterLoad,
+                                      BeforeChanges beforeChanges)
             throws SQLException {
         Map<TableName, TargetTable> selected = new HashMap<>();
         for (TargetTable table : tables) {
@@ -126,6 +129,11 @@ public final class TargetPreparer {
             if (mode != PrepMode.DROP_AND_CREATE) {
                 checkColumns(target, existing, selected);
             }
+            List<ForeignKey> amongSelected = foreignKeys.stream()
+                    .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
+                    .filter(key -> mode != PrepMode.DROP_AND_CREATE)
+                    .toList();
+            beforeChanges.check(mode == PrepMode.DROP_AND_CREATE ? Set.of() : existing.keySet(), amongSelected);
 
             List<String> actions = new ArrayList<>();
             for (String schema : schemas) {
@@ -166,10 +174,6 @@ public final class TargetPreparer {
             }
             target.commit();
             actions.forEach(action -> LOG.info("Target preparation ({}): {}", mode, action));
-            List<ForeignKey> amongSelected = foreignKeys.stream()
-                    .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
-                    .filter(key -> mode != PrepMode.DROP_AND_CREATE)
-                    .toList();
             return new Preparation(existing.keySet(), toCreate, amongSelected, actions);
         } catch (SQLException | RuntimeException e) {
             target.rollback();
@@ -345,6 +349,17 @@ public final class TargetPreparer {
         try (Statement statement = target.createStatement()) {
             statement.execute(sql);
         }
+    }
+
+    /** A check that depends on the target's tables, made before preparation changes anything. */
+    @FunctionalInterface
+    public interface BeforeChanges {
+
+        /**
+         * @param kept the selected tables that exist and keep their definition (none under DROP_AND_CREATE)
+         * @param foreignKeys the foreign keys among the selected tables that the target keeps
+         */
+        void check(Set<TableName> kept, List<ForeignKey> foreignKeys) throws SQLException;
     }
 
     /** What preparation found and did. */

@@ -168,6 +168,30 @@ class TriggerModesIT {
         assertEquals(2, Sql.count(postgres, target, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'crm'::regnamespace"));
     }
 
+    @Test
+    void noneRefusesACycleOfTargetForeignKeysBeforeTruncatingAnything() {
+        String target = preparedTarget("trig_none_cycle");
+        // Only the target has this key, and with it account and contact reference each other.
+        postgres.execute(target, """
+                ALTER TABLE crm.account ADD COLUMN primary_contact integer;
+                INSERT INTO crm.account VALUES (900, 'stale', now(), NULL);
+                INSERT INTO crm.contact VALUES (900, 900, 'stale@example.com', now());
+                UPDATE crm.account SET primary_contact = 900;
+                ALTER TABLE crm.account ADD CONSTRAINT account_primary_contact_fk FOREIGN KEY (primary_contact) REFERENCES crm.contact;
+                TRUNCATE audit.log;
+                """);
+
+        TestingJob.Outcome outcome = run(target, "NONE", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD");
+
+        assertEquals(3, outcome.status(), outcome.out() + outcome.err());
+        assertEquals("tables [crm.account, crm.contact] reference each other in a cycle of foreign keys, so"
+                + " load.trigger-mode = NONE cannot load parents first: use SESSION_REPLICATION_ROLE or DISABLE_TRIGGERS",
+                ReportFile.read(outcome.report()).error());
+        assertEquals(List.of("900"), Sql.column(postgres, target, "SELECT account_id FROM crm.account"));
+        assertEquals(List.of("900"), Sql.column(postgres, target, "SELECT contact_id FROM crm.contact"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM audit.log"));
+    }
+
     /** A target with the application's tables, foreign keys and user triggers, and no rows. */
     private String preparedTarget(String prefix) {
         String target = postgres.createDatabase(prefix);

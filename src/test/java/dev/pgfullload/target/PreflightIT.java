@@ -128,6 +128,45 @@ class PreflightIT {
                 "SELECT tableowner FROM pg_tables WHERE schemaname = 'pre' ORDER BY tablename"));
     }
 
+    @Test
+    void disableTriggersByANonSuperuserIsRefusedWhenTablesHaveForeignKeys() {
+        String target = postgres.createDatabase("pre_disable");
+        String role = "r_" + target;
+        postgres.execute("postgres", "CREATE ROLE " + role + " LOGIN PASSWORD '" + PASSWORD + "'");
+        postgres.execute("postgres", "ALTER DATABASE " + target + " OWNER TO " + role);
+        // The role owns the tables, so it may disable their user triggers, but not the foreign key's system triggers.
+        postgres.execute(target, """
+                CREATE SCHEMA pre;
+                CREATE TABLE pre.parent (parent_id integer PRIMARY KEY, name text NOT NULL);
+                CREATE TABLE pre.child (child_id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES pre.parent, note text);
+                INSERT INTO pre.parent VALUES (99, 'stale');
+                INSERT INTO pre.child VALUES (99, 99, 'stale');
+                """ + "ALTER SCHEMA pre OWNER TO " + role + "; ALTER TABLE pre.parent OWNER TO " + role
+                + "; ALTER TABLE pre.child OWNER TO " + role);
+        String[] asRole = {"target.user=" + role, "target.password=" + PASSWORD, "load.trigger-mode=DISABLE_TRIGGERS",
+                "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD"};
+
+        TestingJob.Outcome refused = run(target, asRole);
+
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals("the target user " + role + " is not a superuser, and load.trigger-mode = DISABLE_TRIGGERS would have"
+                + " to disable the foreign-key (system) triggers of [pre.child, pre.parent], which only a superuser may."
+                + " Use load.trigger-mode = SESSION_REPLICATION_ROLE (on PostgreSQL 15 or later a superuser can run"
+                + " GRANT SET ON PARAMETER session_replication_role TO " + role + "), NONE (triggers fire, parents load first),"
+                + " or a superuser as target.user", ReportFile.read(refused.report()).error());
+        assertEquals(List.of("99"), Sql.column(postgres, target, "SELECT parent_id FROM pre.parent"));
+        assertEquals(List.of("99"), Sql.column(postgres, target, "SELECT child_id FROM pre.child"));
+
+        // Recreated from the source, the tables have no foreign key, and the owner may disable all their triggers.
+        TestingJob.Outcome loaded = run(target, "target.user=" + role, "target.password=" + PASSWORD,
+                "load.trigger-mode=DISABLE_TRIGGERS", "load.target-table-prep-mode=DROP_AND_CREATE");
+
+        assertEquals(0, loaded.status(), loaded.out() + loaded.err());
+        for (String table : List.of("pre.parent", "pre.child")) {
+            assertEquals(Sql.checksum(postgres, source, table), Sql.checksum(postgres, target, table), table);
+        }
+    }
+
     private TestingJob.Outcome run(String target, String... overrides) {
         return TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables.include = [\"pre.%\"]"),
                 overrides);
