@@ -67,7 +67,7 @@ public final class TableLoader {
         spark.sparkContext().setJobDescription("pg-fullload " + runId + ": " + sourceName + " -> " + targetName);
         List<ReadPartition> partitions;
         try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
-            partitions = dialect.planPartitions(connection, table.source(), sizing);
+            partitions = dialect.planPartitions(connection, table.source(), sizing.roundedTo(spark.sparkContext().defaultParallelism()));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,7 @@ public final class PostLoad {
     /** Runs after {@code table}'s rows are committed; returns the statements it ran. */
     public static List<String> afterTable(Connection target, TargetTable table, boolean created, LoadSettings settings)
             throws SQLException {
+        makeDurable(target);
         List<String> statements = new ArrayList<>();
         if (created) {
             for (TargetTable.TargetConstraint constraint : table.constraints()) {
@@ -61,6 +62,18 @@ public final class PostLoad {
             statements.addAll(resetSequences(target, table));
         }
         return statements;
+    }
+
+    /**
+     * Write sessions commit with {@code synchronous_commit = off}. A transaction that commits
+     * synchronously flushes the WAL up to its own commit record, and with it every earlier commit:
+     * after this, the table's rows survive a server crash.
+     */
+    static void makeDurable(Connection target) throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("SET synchronous_commit = on");
+            statement.execute("SELECT pg_catalog.txid_current()");
+        }
     }
 
     /** The foreign keys among the loaded tables whose referencing table pg-fullload created. */

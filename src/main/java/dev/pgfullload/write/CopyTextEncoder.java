@@ -156,25 +156,49 @@ public final class CopyTextEncoder {
         }
     }
 
-    /** Copies UTF-8 bytes as they are, escaping only backslash, tab, newline and carriage return. */
+    /**
+     * Copies UTF-8 bytes as they are, escaping only backslash, tab, newline and carriage return: runs
+     * without those are copied in bulk (the common case is one run per value).
+     */
     private void putEscaped(UTF8String text) {
         int n = text.numBytes();
         ensure(2 * n);
-        Object base = text.getBaseObject();
-        long offset = text.getBaseOffset();
+        byte[] source;
+        int start;
+        if (text.getBaseObject() instanceof byte[] bytes) {
+            source = bytes;
+            start = (int) (text.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET);
+        } else {
+            source = text.getBytes();
+            start = 0;
+        }
         byte[] out = buffer;
         int position = length;
-        for (int i = 0; i < n; i++) {
-            byte b = Platform.getByte(base, offset + i);
-            switch (b) {
-                case '\\' -> { out[position++] = '\\'; out[position++] = '\\'; }
-                case '\t' -> { out[position++] = '\\'; out[position++] = 't'; }
-                case '\n' -> { out[position++] = '\\'; out[position++] = 'n'; }
-                case '\r' -> { out[position++] = '\\'; out[position++] = 'r'; }
-                default -> out[position++] = b;
+        int run = start;
+        int end = start + n;
+        for (int i = start; i < end; i++) {
+            byte b = source[i];
+            if (b != '\\' && (b > '\r' || b < '\t')) {
+                continue;
             }
+            byte escaped = switch (b) {
+                case '\\' -> (byte) '\\';
+                case '\t' -> (byte) 't';
+                case '\n' -> (byte) 'n';
+                case '\r' -> (byte) 'r';
+                default -> 0;
+            };
+            if (escaped == 0) {
+                continue;
+            }
+            System.arraycopy(source, run, out, position, i - run);
+            position += i - run;
+            out[position++] = '\\';
+            out[position++] = escaped;
+            run = i + 1;
         }
-        length = position;
+        System.arraycopy(source, run, out, position, end - run);
+        length = position + end - run;
     }
 
     private void ensure(int extra) {

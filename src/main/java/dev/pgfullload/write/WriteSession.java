@@ -18,6 +18,9 @@ public final class WriteSession {
         try {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                // Partition commits need not wait for their WAL flush: the driver's synchronous commit at the
+                // end of each table (PostLoad.makeDurable) flushes them all before the table is reported loaded.
+                statement.execute("SET synchronous_commit = off");
                 if (spec.replicaRole()) {
                     // Foreign-key and ordinary user triggers do not fire in this session.
                     statement.execute("SET session_replication_role = replica");

@@ -3,7 +3,7 @@ package dev.pgfullload.source.copy;
 import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.jdbc.Connections;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -39,7 +39,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
     private final Decoder[] decoders;
     private final Connection connection;
     private final CopyOut copy;
-    private final GenericInternalRow row;
+    private final SpecificInternalRow row;
     private boolean headerRead;
     private boolean finished;
 
@@ -48,7 +48,8 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
         for (int i = 0; i < decoders.length; i++) {
             decoders[i] = decoder(schema.fields()[i].dataType());
         }
-        row = new GenericInternalRow(decoders.length);
+        // Typed slots: numbers are stored without boxing.
+        row = new SpecificInternalRow(schema);
         connection = Connections.open(source, "source", "pg-fullload reader");
         try {
             connection.setAutoCommit(false);
@@ -124,7 +125,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                     row.setNullAt(i);
                     continue;
                 }
-                row.update(i, decode(decoders[i], data, position, length));
+                decode(decoders[i], data, position, length, i);
                 position += length;
             }
             return true;
@@ -133,17 +134,18 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
         }
     }
 
-    private static Object decode(Decoder decoder, byte[] data, int position, int length) {
-        return switch (decoder) {
-            case SHORT -> (short) (((data[position] & 0xff) << 8) | (data[position + 1] & 0xff));
-            case INT -> readInt(data, position);
-            case LONG -> readLong(data, position);
-            case BOOLEAN -> data[position] != 0;
-            case FLOAT -> Float.intBitsToFloat(readInt(data, position));
-            case DOUBLE -> Double.longBitsToDouble(readLong(data, position));
-            case STRING -> UTF8String.fromBytes(data, position, length);
-            case BINARY -> Arrays.copyOfRange(data, position, position + length);
-        };
+    private void decode(Decoder decoder, byte[] data, int position, int length, int field) {
+        switch (decoder) {
+            case SHORT -> row.setShort(field, (short) (((data[position] & 0xff) << 8) | (data[position + 1] & 0xff)));
+            case INT -> row.setInt(field, readInt(data, position));
+            case LONG -> row.setLong(field, readLong(data, position));
+            case BOOLEAN -> row.setBoolean(field, data[position] != 0);
+            case FLOAT -> row.setFloat(field, Float.intBitsToFloat(readInt(data, position)));
+            case DOUBLE -> row.setDouble(field, Double.longBitsToDouble(readLong(data, position)));
+            // pgjdbc hands over a new array per tuple, so the string can point into it without a copy.
+            case STRING -> row.update(field, UTF8String.fromBytes(data, position, length));
+            case BINARY -> row.update(field, Arrays.copyOfRange(data, position, position + length));
+        }
     }
 
     private static int readInt(byte[] data, int position) {

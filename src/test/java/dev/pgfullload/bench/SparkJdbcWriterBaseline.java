@@ -1,0 +1,68 @@
+package dev.pgfullload.bench;
+
+import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.source.PartitionSizing;
+import dev.pgfullload.source.PostgresSourceDialect;
+import dev.pgfullload.source.SourceCatalog;
+import dev.pgfullload.source.SourceTable;
+import dev.pgfullload.source.TableReader;
+import dev.pgfullload.config.TableSelection;
+import dev.pgfullload.config.TablePattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The benchmark's baseline (b): the same DataFrame pg-fullload reads, with the same partitions,
+ * written by Spark's built-in JDBC writer (batched INSERTs), into a table without indexes, then the
+ * primary key added, as pg-fullload ends.
+ *
+ * <p>Arguments: source URL, target URL, table (schema.table), rows per partition, batch size, and
+ * "rewrite" to add {@code reWriteBatchedInserts=true}.
+ */
+public final class SparkJdbcWriterBaseline {
+
+    private SparkJdbcWriterBaseline() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String sourceUrl = args[0];
+        String targetUrl = args[1];
+        String table = args[2];
+        long rowsPerPartition = Long.parseLong(args[3]);
+        String batchSize = args[4];
+        boolean rewrite = args.length > 5 && args[5].equals("rewrite");
+        ConnectionSettings source = new ConnectionSettings(sourceUrl, "postgres", null, 10000, Map.of());
+        SparkSession spark = SparkSession.builder().appName("spark-jdbc-writer-baseline").getOrCreate();
+        PostgresSourceDialect dialect = new PostgresSourceDialect();
+        SourceTable sourceTable;
+        Dataset<Row> frame;
+        try (Connection connection = Connections.open(source, "source", "baseline")) {
+            SourceCatalog catalog = dialect.discover(connection, new TableSelection(List.of(TablePattern.parse(table)), List.of()));
+            sourceTable = catalog.tables().get(0);
+            frame = new TableReader(spark, dialect, source, TableReader.Method.COPY).read(sourceTable,
+                    dialect.planPartitions(connection, sourceTable, new PartitionSizing(rowsPerPartition, Long.MAX_VALUE, 256)));
+        }
+        Properties properties = new Properties();
+        properties.setProperty("user", "postgres");
+        properties.setProperty("batchsize", batchSize);
+        // Text-form columns (timestamptz, numeric, jsonb, text[]) are sent as untyped strings for the server to parse.
+        String url = targetUrl + (targetUrl.contains("?") ? "&" : "?") + "stringtype=unspecified"
+                + (rewrite ? "&reWriteBatchedInserts=true" : "");
+        frame.write().mode(SaveMode.Append).jdbc(url, sourceTable.name().quoted(), properties);
+        try (Connection target = java.sql.DriverManager.getConnection(url, properties);
+             Statement statement = target.createStatement()) {
+            statement.execute("ALTER TABLE " + sourceTable.name().quoted() + " ADD PRIMARY KEY ("
+                    + String.join(", ", sourceTable.primaryKey().stream().map(dev.pgfullload.schema.Identifiers::quote).toList()) + ")");
+        }
+        spark.stop();
+    }
+}
