@@ -254,7 +254,7 @@ public final class FullLoad {
                 triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
                 TriggerSwitch.disable(triggers, table.name());
             }
-            TableLoadResult loaded = loader.load(table);
+            TableLoadResult loaded = loader.load(table, created);
             try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " post-load")) {
                 PostLoad.afterTable(target, table, created, settings.load());
             } catch (SQLException | RuntimeException e) {

@@ -5,6 +5,8 @@ import dev.pgfullload.config.TriggerMode;
 import dev.pgfullload.report.TableLoadResult;
 import dev.pgfullload.report.TableState;
 import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.schema.TargetColumn;
+import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.SourceDialect;
 import dev.pgfullload.target.TargetSql;
 import dev.pgfullload.write.CopyFieldType;
@@ -58,7 +60,43 @@ public final class TableLoader {
         this.sizing = requireNonNull(sizing, "sizing is null");
     }
 
+    /**
+     * Binary COPY carries a value in its own binary form, with no text formatting on the source and no
+     * parsing on the target: used where the target table was created by this run from the source's
+     * definition (so every type is the same) and every column's binary form is portable.
+     */
+    static boolean binaryCopy(TargetTable table, boolean created, TableReader.Method method) {
+        if (!created || method != TableReader.Method.COPY) {
+            return false;
+        }
+        for (TargetColumn column : table.columns()) {
+            if (column.generated()) {
+                continue;
+            }
+            SourceColumn source = table.source().columns().stream().filter(candidate -> candidate.name().equals(
+                    column.sourceName())).findFirst().orElse(null);
+            if (source == null) {
+                return false;
+            }
+            boolean portable = switch (source.kind()) {
+                case SMALLINT, INTEGER, BIGINT, BOOLEAN, REAL, DOUBLE, STRING, BINARY -> true;
+                // Read as text: fine for a text target column, not for json or jsonb kept as they are.
+                case JSON -> column.typeChanged();
+                case MONEY -> false;
+                case TEXT_FORM -> source.binaryPortable() && !column.typeChanged();
+            };
+            if (!portable) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public TableLoadResult load(TargetTable table) {
+        return load(table, false);
+    }
+
+    public TableLoadResult load(TargetTable table, boolean created) {
         long started = System.nanoTime();
         String sourceName = table.source().name().toString();
         String targetName = table.name().toString();
@@ -71,21 +109,22 @@ public final class TableLoader {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
         }
-        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod).read(table.source(), partitions);
+        boolean binary = binaryCopy(table, created, readMethod);
+        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod).read(table.source(), partitions, binary);
         List<CopyFieldType> fieldTypes = new ArrayList<>();
         for (StructField field : frame.schema().fields()) {
             fieldTypes.add(CopyFieldType.of(field.dataType()));
         }
-        WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames()), fieldTypes,
-                triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId);
+        WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
+                fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId);
         List<PartitionResult> written = frame.queryExecution().toRdd().toJavaRDD()
                 .mapPartitionsWithIndex(writer(spec), false).collect();
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
         long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
         long bytes = written.stream().mapToLong(PartitionResult::bytes).sum();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions in {} ms", sourceName, targetName, rowsWritten, bytes,
-                written.size(), millis);
+        LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions, {} COPY in {} ms", sourceName, targetName, rowsWritten,
+                bytes, written.size(), binary ? "binary" : "text", millis);
         return new TableLoadResult(sourceName, targetName, TableState.LOADED, rowsRead, rowsWritten, bytes, millis,
                 written.size(), null);
     }

@@ -81,7 +81,7 @@ public final class SchemaTransformer {
             }
             columns.add(new TargetColumn(name, typeName, column.notNull(), column.kind(), changed,
                     identifierCase.rewrite(column.defaultExpression()), column.identity(), column.sequence(),
-                    identifierCase.rewrite(column.generatedExpression())));
+                    identifierCase.rewrite(column.generatedExpression()), column.name()));
             if (column.userType() != null && !changed) {
                 userTypes.add(column.userType());
             }

@@ -17,19 +17,23 @@ import static java.util.Objects.requireNonNull;
  * @param identity {@code ALWAYS} or {@code BY DEFAULT} for an identity column, else null
  * @param sequence the sequence behind a serial default or an identity column, or null
  * @param generatedExpression the expression of a stored generated column, or null
+ * @param sourceName the source column it is loaded from
  */
 public record TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged,
-                           String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression)
-        implements Serializable {
+                           String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
+                           String sourceName) implements Serializable {
 
     public TargetColumn {
         requireNonNull(name, "name is null");
         requireNonNull(typeName, "typeName is null");
         requireNonNull(kind, "kind is null");
+        if (sourceName == null) {
+            sourceName = name;
+        }
     }
 
     public TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged) {
-        this(name, typeName, notNull, kind, typeChanged, null, null, null, null);
+        this(name, typeName, notNull, kind, typeChanged, null, null, null, null, name);
     }
 
     public boolean generated() {

@@ -72,7 +72,20 @@ public final class PostgresSourceDialect implements SourceDialect {
                           AND dep.refclassid = 'pg_catalog.pg_class'::regclass AND s.relkind = 'S' LIMIT 1),
                        (SELECT dep.objid FROM pg_catalog.pg_depend dep
                         WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
-                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1)) AS sequence
+                          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1)) AS sequence,
+                   CASE
+                       -- money's binary form depends on lc_monetary; xml's drops the XML declaration.
+                       WHEN t.typname IN ('money', '_money', 'xml', '_xml') THEN false
+                       WHEN t.typcategory = 'A' THEN
+                           (SELECT en.nspname = 'pg_catalog' AND e.typtype IN ('b', 'r', 'm')
+                            FROM pg_catalog.pg_type e JOIN pg_catalog.pg_namespace en ON en.oid = e.typnamespace WHERE e.oid = t.typelem)
+                       WHEN tn.nspname = 'pg_catalog' THEN t.typtype IN ('b', 'r', 'm')
+                       WHEN t.typtype = 'e' THEN true
+                       WHEN t.typtype = 'd' THEN
+                           (SELECT bn.nspname = 'pg_catalog' AND b.typtype = 'b' AND b.typcategory <> 'A' AND b.typname <> 'money'
+                            FROM pg_catalog.pg_type b JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace WHERE b.oid = t.typbasetype)
+                       ELSE false
+                   END AS binary_portable
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -269,7 +282,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         return new SourceColumn(rows.getString(2), rows.getInt(3), typeName,
                 kind(rows.getString(6), rows.getString(7), rows.getString(8)), rows.getBoolean(5),
                 rows.getLong(10) == 0 ? null : userTypes.get(rows.getLong(10)), defaultExpression, identity, sequence,
-                generated ? expression : null, rows.getString(15));
+                generated ? expression : null, rows.getString(15), rows.getBoolean(18));
     }
 
     private static Map<Long, SequenceSpec> sequences(Connection connection) throws SQLException {
@@ -324,8 +337,11 @@ public final class PostgresSourceDialect implements SourceDialect {
     }
 
     @Override
-    public String selectExpression(SourceColumn column) {
+    public String selectExpression(SourceColumn column, boolean binary) {
         String name = Identifiers.quote(column.name());
+        if (binary && column.kind() == ColumnKind.TEXT_FORM) {
+            return name;
+        }
         return switch (column.kind()) {
             case SMALLINT, INTEGER, BIGINT, BOOLEAN, REAL, DOUBLE, STRING, BINARY -> name;
             case JSON, TEXT_FORM -> name + "::text AS " + name;

@@ -15,10 +15,13 @@ import static java.util.Objects.requireNonNull;
  * @param sequence the sequence behind a serial default or an identity column, or null
  * @param generatedExpression the expression of a stored generated column (not read, not written), or null
  * @param extension the extension that owns the column's type (citext, hstore, PostGIS ...), or null
+ * @param binaryPortable its binary COPY form reads back in another PostgreSQL of the same type: a built-in
+ *                       type, an array or range of one, an enum, or a domain over one (money, whose binary
+ *                       form depends on lc_monetary, and types that embed type OIDs are not)
  */
 public record SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
                            String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
-                           String extension) {
+                           String extension, boolean binaryPortable) {
 
     public SourceColumn {
         requireNonNull(name, "name is null");
@@ -28,7 +31,7 @@ public record SourceColumn(String name, int position, String typeName, ColumnKin
 
     /** A plain column: no default, identity, sequence, generation or extension type. */
     public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType) {
-        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null);
+        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null, false);
     }
 
     public boolean generated() {

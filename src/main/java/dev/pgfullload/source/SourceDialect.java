@@ -15,17 +15,28 @@ public interface SourceDialect {
     /** The selected tables, with columns, keys and estimates, and the foreign keys between tables. */
     SourceCatalog discover(Connection connection, TableSelection selection) throws SQLException;
 
-    /** The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in. */
-    String selectExpression(SourceColumn column);
+    /**
+     * The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in;
+     * with {@code binary}, a {@link ColumnKind#TEXT_FORM} column is read in its own binary form instead.
+     */
+    String selectExpression(SourceColumn column, boolean binary);
+
+    default String selectExpression(SourceColumn column) {
+        return selectExpression(column, false);
+    }
 
     /** {@code SELECT} and the expressions that read every data column of {@code table} (generated columns are the target's to compute). */
-    default String selectList(SourceTable table) {
+    default String selectList(SourceTable table, boolean binary) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<SourceColumn> columns = table.dataColumns();
         for (int i = 0; i < columns.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(selectExpression(columns.get(i)));
+            sql.append(i == 0 ? "" : ", ").append(selectExpression(columns.get(i), binary));
         }
         return sql.toString();
+    }
+
+    default String selectList(SourceTable table) {
+        return selectList(table, false);
     }
 
     /** The query that reads every data column of the whole of {@code table}. */

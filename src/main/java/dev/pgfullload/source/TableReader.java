@@ -43,17 +43,29 @@ public final class TableReader {
     }
 
     public Dataset<Row> read(SourceTable table, List<ReadPartition> partitions) {
-        String select = dialect.selectList(table);
+        return read(table, partitions, false);
+    }
+
+    /**
+     * @param binary read {@link ColumnKind#TEXT_FORM} columns in their own binary form, as binary
+     *               values for a binary COPY into a target column of the same type (COPY method only)
+     */
+    public Dataset<Row> read(SourceTable table, List<ReadPartition> partitions, boolean binary) {
         return switch (method) {
-            case COPY -> readWithCopy(table, select, partitions);
-            case JDBC -> readWithJdbc(select, partitions);
+            case COPY -> readWithCopy(table, dialect.selectList(table, binary), partitions, binary);
+            case JDBC -> readWithJdbc(dialect.selectList(table), partitions);
         };
     }
 
-    private Dataset<Row> readWithCopy(SourceTable table, String select, List<ReadPartition> partitions) {
+    public Method method() {
+        return method;
+    }
+
+    private Dataset<Row> readWithCopy(SourceTable table, String select, List<ReadPartition> partitions, boolean binary) {
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn column : table.dataColumns()) {
-            fields.add(DataTypes.createStructField(column.name(), sparkType(column.kind()), true));
+            DataType type = binary && column.kind() == ColumnKind.TEXT_FORM ? DataTypes.BinaryType : sparkType(column.kind());
+            fields.add(DataTypes.createStructField(column.name(), type, true));
         }
         List<String> queries = partitions.stream().map(partition -> select + " " + partition.sql()).toList();
         DataFrameReader reader = spark.read().format(PgCopyDataSource.class.getName())

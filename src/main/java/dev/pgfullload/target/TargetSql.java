@@ -117,7 +117,11 @@ public final class TargetSql {
     }
 
     public static String copyIn(TableName table, List<String> columns) {
-        return "COPY " + table.quoted() + " (" + quotedList(columns) + ") FROM STDIN";
+        return copyIn(table, columns, false);
+    }
+
+    public static String copyIn(TableName table, List<String> columns, boolean binary) {
+        return "COPY " + table.quoted() + " (" + quotedList(columns) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
     }
 
     public static String quotedList(List<String> names) {

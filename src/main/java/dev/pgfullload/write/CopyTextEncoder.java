@@ -15,7 +15,7 @@ import java.util.Arrays;
  * fields, newline after each row, {@code \N} for NULL, and backslash, tab, newline and carriage return
  * escaped inside values. Strings arrive as Spark's UTF-8 bytes and are copied as they are.
  */
-public final class CopyTextEncoder {
+public final class CopyTextEncoder implements RowEncoder {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -28,19 +28,33 @@ public final class CopyTextEncoder {
         this.buffer = new byte[initialCapacity];
     }
 
+    @Override
+    public byte[] header() {
+        return new byte[0];
+    }
+
+    @Override
+    public byte[] trailer() {
+        return new byte[0];
+    }
+
+    @Override
     public int length() {
         return length;
     }
 
+    @Override
     public byte[] buffer() {
         return buffer;
     }
 
+    @Override
     public void clear() {
         length = 0;
     }
 
     /** Appends one row in Spark's internal form: strings stay UTF-8 bytes, never decoded to Java strings. */
+    @Override
     public void encode(InternalRow row) {
         for (int i = 0; i < types.length; i++) {
             if (i > 0) {

@@ -26,8 +26,7 @@ public final class PartitionWriter {
     }
 
     public static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
-        CopyFieldType[] types = spec.fieldTypes().toArray(CopyFieldType[]::new);
-        CopyTextEncoder encoder = new CopyTextEncoder(types, FLUSH_BYTES + 64 * 1024);
+        RowEncoder encoder = RowEncoder.of(spec, FLUSH_BYTES + 64 * 1024);
         try (Connection connection = WriteSession.open(spec)) {
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             CopyIn copy = copyManager.copyIn(spec.copySql());
@@ -35,6 +34,11 @@ public final class PartitionWriter {
             long bytes = 0;
             long rowsWritten;
             try {
+                byte[] header = encoder.header();
+                if (header.length > 0) {
+                    copy.writeToCopy(header, 0, header.length);
+                    bytes += header.length;
+                }
                 while (rows.hasNext()) {
                     encoder.encode(rows.next());
                     rowsRead++;
@@ -47,6 +51,11 @@ public final class PartitionWriter {
                 if (encoder.length() > 0) {
                     copy.writeToCopy(encoder.buffer(), 0, encoder.length());
                     bytes += encoder.length();
+                }
+                byte[] trailer = encoder.trailer();
+                if (trailer.length > 0) {
+                    copy.writeToCopy(trailer, 0, trailer.length);
+                    bytes += trailer.length;
                 }
                 rowsWritten = copy.endCopy();
             } catch (SQLException | RuntimeException e) {

@@ -10,10 +10,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Everything an executor needs to write one table's partitions, decided on the driver: where to
- * connect, the COPY statement, how each field is encoded, and how the session is set up.
+ * connect, the COPY statement, how each field is encoded (binary or text COPY), and how the session is set up.
  */
 public record WriteSpec(ConnectionSettings target, TableName table, String copySql, List<CopyFieldType> fieldTypes,
-                        boolean replicaRole, String applicationName) implements Serializable {
+                        boolean binary, boolean replicaRole, String applicationName) implements Serializable {
 
     public WriteSpec {
         requireNonNull(target, "target is null");

@@ -119,6 +119,13 @@ class TypeMatrixIT {
              ARRAY['null'::jsonb], 'ok', '{ok,ok,ok}', 7, 'sad', ROW(0, E'multi\\nline', NULL), ARRAY[ROW(1, 'x', 'ok')::matrix.pair]);
             UPDATE matrix.types SET by = (SELECT string_agg(set_byte('\\x00'::bytea, 0, g), ''::bytea ORDER BY g) FROM generate_series(0, 255) g)
             WHERE id = 3;
+            -- Every column whose binary form is portable: this table travels by binary COPY.
+            CREATE TABLE matrix.portable AS
+            SELECT id, n_unbounded, n_precise, n_scaled, n_huge, vc, ch, t, nm, i2, i4, i8, r, d, b, dt, tm, tm3, tmtz, ts, ts3,
+                   tstz, iv, iv_fields, u, by, ip, net, mac, mac8, bt, vb, tsv, tq, o, pt, ln, sg, bx, pth, plg, crc,
+                   i4r, i8r, nr, tsr, tstzr, dr, i4mr, a_int, a_text, a_2d, a_num, a_tstz, a_bytea, a_bool, a_uuid, a_float,
+                   j, jb, e, dom FROM matrix.types;
+            ALTER TABLE matrix.portable ADD PRIMARY KEY (id);
             """;
 
     /** Types without an equality operator (a domain over an enum has none), or whose = is not identity (box compares areas): compared as text. */
@@ -217,7 +224,12 @@ class TypeMatrixIT {
 
     /** Every column of every target row, sent back to the source and compared there with IS NOT DISTINCT FROM. */
     private static void assertSameValues(String target) throws SQLException {
-        Map<String, String> types = columnTypes(source);
+        assertSameValues(target, "types");
+        assertSameValues(target, "portable");
+    }
+
+    private static void assertSameValues(String target, String table) throws SQLException {
+        Map<String, String> types = columnTypes(source, table);
         List<String> columns = new ArrayList<>(types.keySet());
         StringBuilder select = new StringBuilder("SELECT ");
         StringBuilder compare = new StringBuilder("SELECT ");
@@ -232,8 +244,8 @@ class TypeMatrixIT {
                 compare.append(column).append(" IS NOT DISTINCT FROM ?::").append(type);
             }
         }
-        select.append(" FROM matrix.types ORDER BY id");
-        compare.append(" FROM matrix.types WHERE id = ?::integer");
+        select.append(" FROM matrix.").append(table).append(" ORDER BY id");
+        compare.append(" FROM matrix.").append(table).append(" WHERE id = ?::integer");
         int rows = 0;
         try (Connection targetConnection = POSTGRES.connect(target);
              Connection sourceConnection = POSTGRES.connect(source);
@@ -257,7 +269,7 @@ class TypeMatrixIT {
                 }
             }
         }
-        assertEquals(Sql.count(POSTGRES, source, "SELECT count(*) FROM matrix.types"), rows);
+        assertEquals(Sql.count(POSTGRES, source, "SELECT count(*) FROM matrix." + table), rows);
     }
 
     /** The column types print unqualified for this search path, as {@link #columnTypes} reads them. */
@@ -271,12 +283,16 @@ class TypeMatrixIT {
     }
 
     private static Map<String, String> columnTypes(String database) throws SQLException {
+        return columnTypes(database, "types");
+    }
+
+    private static Map<String, String> columnTypes(String database, String table) throws SQLException {
         Map<String, String> types = new LinkedHashMap<>();
         try (Connection connection = POSTGRES.connect(database); Statement statement = connection.createStatement()) {
             statement.execute("SET search_path = matrix, pg_catalog");
             try (ResultSet rows = statement.executeQuery("""
                     SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                    WHERE a.attrelid = 'matrix.types'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""")) {
+                    WHERE a.attrelid = 'matrix.%s'::regclass AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""".formatted(table))) {
                 while (rows.next()) {
                     types.put(rows.getString(1), rows.getString(2));
                 }

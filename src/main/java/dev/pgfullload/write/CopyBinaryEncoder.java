@@ -1,0 +1,143 @@
+package dev.pgfullload.write;
+
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
+
+import java.util.Arrays;
+
+/**
+ * Encodes rows into PostgreSQL's binary COPY format: per row a field count, then per field its length
+ * (-1 for NULL) and its bytes. Strings and binary values are copied as they are, with no escaping;
+ * a {@link CopyFieldType#BINARY} field may hold bytea or, for a column read in its own binary form, that
+ * form, which the target reads back for the same type.
+ */
+public final class CopyBinaryEncoder implements RowEncoder {
+
+    private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    private static final byte[] TRAILER = {(byte) 0xff, (byte) 0xff};
+
+    private final CopyFieldType[] types;
+    private byte[] buffer;
+    private int length;
+
+    public CopyBinaryEncoder(CopyFieldType[] types, int initialCapacity) {
+        for (CopyFieldType type : types) {
+            switch (type) {
+                case STRING, BYTE, SHORT, INT, LONG, BOOLEAN, FLOAT, DOUBLE, BINARY -> { }
+                case DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ ->
+                        throw new IllegalArgumentException("binary COPY is not used for " + type + " fields; use text");
+            }
+        }
+        this.types = types.clone();
+        this.buffer = new byte[Math.max(16, initialCapacity)];
+    }
+
+    @Override
+    public byte[] header() {
+        return HEADER.clone();
+    }
+
+    @Override
+    public byte[] trailer() {
+        return TRAILER.clone();
+    }
+
+    @Override
+    public void encode(InternalRow row) {
+        ensure(2 + types.length * 12);
+        putShort(types.length);
+        for (int i = 0; i < types.length; i++) {
+            if (row.isNullAt(i)) {
+                putInt(-1);
+                continue;
+            }
+            switch (types[i]) {
+                case STRING -> putString(row.getUTF8String(i));
+                case BYTE -> {
+                    putInt(2);
+                    putShort(row.getByte(i));
+                }
+                case SHORT -> {
+                    putInt(2);
+                    putShort(row.getShort(i));
+                }
+                case INT -> {
+                    putInt(4);
+                    putInt(row.getInt(i));
+                }
+                case LONG -> {
+                    putInt(8);
+                    putLong(row.getLong(i));
+                }
+                case BOOLEAN -> {
+                    putInt(1);
+                    buffer[length++] = (byte) (row.getBoolean(i) ? 1 : 0);
+                }
+                case FLOAT -> {
+                    putInt(4);
+                    putInt(Float.floatToRawIntBits(row.getFloat(i)));
+                }
+                case DOUBLE -> {
+                    putInt(8);
+                    putLong(Double.doubleToRawLongBits(row.getDouble(i)));
+                }
+                case BINARY -> {
+                    byte[] bytes = row.getBinary(i);
+                    ensure(4 + bytes.length);
+                    putInt(bytes.length);
+                    System.arraycopy(bytes, 0, buffer, length, bytes.length);
+                    length += bytes.length;
+                }
+                case DECIMAL, DATE, TIMESTAMP, TIMESTAMP_NTZ -> throw new IllegalStateException("not a binary field: " + types[i]);
+            }
+            ensure(12);
+        }
+    }
+
+    private void putString(UTF8String text) {
+        int n = text.numBytes();
+        ensure(4 + n);
+        putInt(n);
+        Platform.copyMemory(text.getBaseObject(), text.getBaseOffset(), buffer, Platform.BYTE_ARRAY_OFFSET + length, n);
+        length += n;
+    }
+
+    private void putShort(int value) {
+        buffer[length++] = (byte) (value >>> 8);
+        buffer[length++] = (byte) value;
+    }
+
+    private void putInt(int value) {
+        buffer[length++] = (byte) (value >>> 24);
+        buffer[length++] = (byte) (value >>> 16);
+        buffer[length++] = (byte) (value >>> 8);
+        buffer[length++] = (byte) value;
+    }
+
+    private void putLong(long value) {
+        putInt((int) (value >>> 32));
+        putInt((int) value);
+    }
+
+    private void ensure(int extra) {
+        if (length + extra > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + extra));
+        }
+    }
+
+    @Override
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public void clear() {
+        length = 0;
+    }
+}
