@@ -2,6 +2,8 @@ package dev.pgfullload.config;
 
 import dev.pgfullload.source.PartitionSizing;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -12,19 +14,21 @@ import static java.util.Objects.requireNonNull;
  * @param createForeignKeys foreign keys between created tables are added once every table is loaded
  * @param resetSequences sequences behind serial and identity columns are set past the loaded maximum
  * @param partitionSizing the grain of partitioned reads
+ * @param parallelLoad read partitions given by hand for some tables (DMS {@code parallel-load} ranges)
  */
 public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks,
                            boolean createPkAfterFullLoad, boolean createIndexes, boolean createForeignKeys,
-                           boolean resetSequences, PartitionSizing partitionSizing) {
+                           boolean resetSequences, PartitionSizing partitionSizing, List<ParallelLoad> parallelLoad) {
 
     public LoadSettings {
         requireNonNull(targetTablePrepMode, "targetTablePrepMode is null");
         requireNonNull(triggerMode, "triggerMode is null");
         requireNonNull(partitionSizing, "partitionSizing is null");
+        parallelLoad = List.copyOf(parallelLoad);
     }
 
     public LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks) {
         this(targetTablePrepMode, triggerMode, maxFullLoadSubtasks, true, true, true, true,
-                new PartitionSizing(500_000, 128L << 20, PartitionSizing.MAX_PARTITIONS));
+                new PartitionSizing(500_000, 128L << 20, PartitionSizing.MAX_PARTITIONS), List.of());
     }
 }

@@ -228,6 +228,7 @@ public final class SettingsLoader {
         long rowsPerPartition = reader.longValue("load.rows-per-partition", 1);
         long bytesPerPartition = reader.bytesValue("load.bytes-per-partition");
         TableReader.Method readMethod = reader.enumValue("source.read-method", TableReader.Method.class);
+        List<ParallelLoad> parallelLoad = reader.parallelLoad("load.parallel-load");
         if (readMethod == TableReader.Method.COPY && source != null && !source.url().startsWith("jdbc:postgresql:")) {
             problems.add(ROOT + ".source.read-method: COPY reads a PostgreSQL source; use JDBC for " + source.redactedUrl());
         }
@@ -240,7 +241,7 @@ public final class SettingsLoader {
         }
         return new Settings(source, readMethod, target, new TableSelection(include, exclude),
                 new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
-                        new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS)),
+                        new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad),
                 jsonAsText, identifierCase, extensionTypesAsText, Path.of(reportPath), redacted(config));
     }
 
@@ -414,6 +415,54 @@ public final class SettingsLoader {
                 }
             }
             return patterns;
+        }
+
+        List<ParallelLoad> parallelLoad(String key) {
+            String path = ROOT + "." + key;
+            List<? extends Config> entries;
+            try {
+                entries = config.getConfigList(path);
+            } catch (ConfigException.Missing | ConfigException.WrongType e) {
+                problem(key, "expected a list of { table = \"schema.table\", columns = [...], boundaries = [[...], ...] }",
+                        renderValue(path));
+                return List.of();
+            }
+            List<ParallelLoad> result = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                Config entry = entries.get(i);
+                String where = key + "[" + i + "]";
+                try {
+                    for (String name : entry.root().keySet()) {
+                        if (!Set.of("table", "columns", "boundaries").contains(name)) {
+                            problem(where + "." + name, "unknown setting; the keys are table, columns and boundaries", name);
+                        }
+                    }
+                    String table = entry.getString("table");
+                    int dot = table.indexOf('.');
+                    List<String> columns = entry.getStringList("columns");
+                    List<List<String>> boundaries = new ArrayList<>();
+                    for (Object boundary : entry.getList("boundaries").unwrapped()) {
+                        List<String> values = boundary instanceof List<?> list
+                                ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(boundary));
+                        if (values.size() != columns.size()) {
+                            problem(where + ".boundaries", "each boundary needs one value per column (" + columns.size() + ")",
+                                    values);
+                        }
+                        boundaries.add(values);
+                    }
+                    if (dot <= 0 || dot == table.length() - 1) {
+                        problem(where + ".table", "expected schema.table", table);
+                    } else if (columns.isEmpty()) {
+                        problem(where + ".columns", "at least one column is needed", columns);
+                    } else {
+                        result.add(new ParallelLoad(table.substring(0, dot), table.substring(dot + 1), columns, boundaries));
+                    }
+                } catch (ConfigException e) {
+                    problem(where, "expected { table = \"schema.table\", columns = [...], boundaries = [[...], ...] }: "
+                            + e.getMessage(), entry.root().render(ConfigRenderOptions.concise()));
+                }
+            }
+            return result;
         }
 
         Map<String, String> stringMap(String key) {

@@ -109,7 +109,8 @@ public final class FullLoad {
                     order = LoadOrder.parentsFirst(names, keys);
                 }
                 TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
-                        settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing());
+                        settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
+                        settings.load().parallelLoad());
                 results = loadAll(tables, order, loader, preparation.created());
                 if (settings.load().createForeignKeys()) {
                     results = addForeignKeys(target, catalog, tables, preparation.created(), results);

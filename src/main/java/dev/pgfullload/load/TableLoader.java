@@ -1,6 +1,7 @@
 package dev.pgfullload.load;
 
 import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TriggerMode;
 import dev.pgfullload.report.TableLoadResult;
 import dev.pgfullload.report.TableState;
@@ -47,9 +48,11 @@ public final class TableLoader {
     private final String runId;
     private final TableReader.Method readMethod;
     private final PartitionSizing sizing;
+    private final List<ParallelLoad> parallelLoad;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
-                       TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing) {
+                       TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing,
+                       List<ParallelLoad> parallelLoad) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
@@ -58,6 +61,7 @@ public final class TableLoader {
         this.runId = requireNonNull(runId, "runId is null");
         this.readMethod = requireNonNull(readMethod, "readMethod is null");
         this.sizing = requireNonNull(sizing, "sizing is null");
+        this.parallelLoad = List.copyOf(parallelLoad);
     }
 
     /**
@@ -105,7 +109,9 @@ public final class TableLoader {
         spark.sparkContext().setJobDescription("pg-fullload " + runId + ": " + sourceName + " -> " + targetName);
         List<ReadPartition> partitions;
         try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
-            partitions = dialect.planPartitions(connection, table.source(), sizing.roundedTo(spark.sparkContext().defaultParallelism()));
+            partitions = dialect.planPartitions(connection, table.source(), sizing.roundedTo(spark.sparkContext().defaultParallelism()),
+                    parallelLoad.stream().filter(ranges -> ranges.schema().equals(table.source().name().schema())
+                            && ranges.table().equals(table.source().name().name())).findFirst().orElse(null));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,8 @@
 package dev.pgfullload.source;
 
+import dev.pgfullload.config.ParallelLoad;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.schema.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +39,12 @@ public final class PostgresPartitionPlanner {
     private PostgresPartitionPlanner() {
     }
 
-    public static List<ReadPartition> plan(Connection source, SourceTable table, PartitionSizing sizing) throws SQLException {
+    public static List<ReadPartition> plan(Connection source, SourceTable table, PartitionSizing sizing, ParallelLoad ranges)
+            throws SQLException {
         String from = "FROM " + table.name().quoted();
+        if (ranges != null) {
+            return givenRanges(from, table, ranges);
+        }
         int wanted = sizing.partitions(table.estimatedRows(), table.estimatedBytes());
         if (wanted <= 1) {
             return List.of(new ReadPartition(from, null));
@@ -68,6 +75,36 @@ public final class PostgresPartitionPlanner {
         LOG.warn("{} is read in one partition: it has no integer, numeric or date/time primary key to split on"
                 + " and page ranges need a PostgreSQL 14 source", table.name());
         return List.of(new ReadPartition(from, null));
+    }
+
+    /** DMS-style ranges: {@code (a, b) < (x, y)} row comparisons, NULLs with the first partition. */
+    static List<ReadPartition> givenRanges(String from, SourceTable table, ParallelLoad ranges) {
+        List<SourceColumn> columns = new ArrayList<>();
+        for (String name : ranges.columns()) {
+            columns.add(table.columns().stream().filter(column -> column.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new FullLoadException(FailureCategory.CONFIGURATION, "load.parallel-load for "
+                            + table.name() + " names column " + name + ", which the table does not have")));
+        }
+        String tuple = "ROW(" + String.join(", ", columns.stream().map(column -> Identifiers.quote(column.name())).toList()) + ")";
+        String anyNull = String.join(" OR ", columns.stream().map(column -> Identifiers.quote(column.name()) + " IS NULL").toList());
+        List<String> bounds = new ArrayList<>();
+        for (List<String> boundary : ranges.boundaries()) {
+            List<String> values = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                values.add(Identifiers.literal(boundary.get(i)) + "::" + columns.get(i).typeName());
+            }
+            bounds.add("ROW(" + String.join(", ", values) + ")");
+        }
+        List<ReadPartition> partitions = new ArrayList<>();
+        if (bounds.isEmpty()) {
+            return List.of(new ReadPartition(from, null));
+        }
+        partitions.add(new ReadPartition(from, "(" + tuple + " < " + bounds.get(0) + " OR " + anyNull + ")"));
+        for (int i = 1; i < bounds.size(); i++) {
+            partitions.add(new ReadPartition(from, tuple + " >= " + bounds.get(i - 1) + " AND " + tuple + " < " + bounds.get(i)));
+        }
+        partitions.add(new ReadPartition(from, tuple + " >= " + bounds.get(bounds.size() - 1)));
+        return partitions;
     }
 
     static SourceColumn splitColumn(SourceTable table) {

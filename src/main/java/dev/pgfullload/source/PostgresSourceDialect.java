@@ -1,5 +1,6 @@
 package dev.pgfullload.source;
 
+import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
 import dev.pgfullload.schema.Identifiers;
 
@@ -350,8 +351,9 @@ public final class PostgresSourceDialect implements SourceDialect {
     }
 
     @Override
-    public List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException {
-        return PostgresPartitionPlanner.plan(connection, table, sizing);
+    public List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing, ParallelLoad ranges)
+            throws SQLException {
+        return PostgresPartitionPlanner.plan(connection, table, sizing, ranges);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pgfullload.source;
 
+import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
 
 import java.sql.Connection;
@@ -45,7 +46,12 @@ public interface SourceDialect {
     }
 
     /** How to split {@code table} into read partitions of about the given size. */
-    List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException;
+    List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing, ParallelLoad ranges)
+            throws SQLException;
+
+    default List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException {
+        return planPartitions(connection, table, sizing, null);
+    }
 
     /** Statements run once on each reading session before the first row, or null. */
     String sessionInitStatement();
