@@ -50,14 +50,40 @@ public final class TargetPreparer {
             ORDER BY a.attrelid, a.attnum
             """;
 
+    /**
+     * Foreign keys touching the given tables, each end named by its partitioned root table: a key on
+     * a partition (Pagila's payment partitions have their own) or cloned onto one belongs to the
+     * partitioned table, which is what is selected, truncated and dropped.
+     */
     private static final String FOREIGN_KEYS_SQL = """
-            SELECT con.conname, rn.nspname, r.relname, fn.nspname, f.relname
-            FROM pg_catalog.pg_constraint con
-            JOIN pg_catalog.pg_class r ON r.oid = con.conrelid
+            WITH RECURSIVE up(relid, ancestor) AS (
+                SELECT i.inhrelid, i.inhparent
+                FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                WHERE p.relkind = 'p'
+                UNION ALL
+                SELECT up.relid, i.inhparent
+                FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.ancestor
+                JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                WHERE p.relkind = 'p'
+            ), roots(relid, root) AS (
+                SELECT up.relid, up.ancestor FROM up
+                WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                                  WHERE i.inhrelid = up.ancestor AND p.relkind = 'p')
+            ), keys(conname, referencing, referenced) AS (
+                SELECT con.conname, COALESCE(rr.root, con.conrelid), COALESCE(fr.root, con.confrelid)
+                FROM pg_catalog.pg_constraint con
+                LEFT JOIN roots rr ON rr.relid = con.conrelid
+                LEFT JOIN roots fr ON fr.relid = con.confrelid
+                WHERE con.contype = 'f'
+            )
+            SELECT DISTINCT k.conname, rn.nspname, r.relname, fn.nspname, f.relname
+            FROM keys k
+            JOIN pg_catalog.pg_class r ON r.oid = k.referencing
             JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
-            JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
+            JOIN pg_catalog.pg_class f ON f.oid = k.referenced
             JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
-            WHERE con.contype = 'f' AND (con.confrelid = ANY (?::text[]::oid[]) OR con.conrelid = ANY (?::text[]::oid[]))
+            WHERE k.referenced = ANY (?::text[]::oid[]) OR k.referencing = ANY (?::text[]::oid[])
+            ORDER BY 2, 3, 1, 4, 5
             """;
 
     private static final String DEPENDENT_VIEWS_SQL = """
