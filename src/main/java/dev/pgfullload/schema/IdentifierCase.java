@@ -18,7 +18,9 @@ public enum IdentifierCase {
 
     /**
      * Rewrites the quoted identifiers inside a SQL fragment the source catalog printed (an index or
-     * constraint definition, a default) the same way; string literals are left alone.
+     * constraint definition, a default) the same way; string literals are left alone, except a
+     * {@code '...'::regclass} literal, which names a relation (a serial default's sequence) and is
+     * rewritten inside.
      */
     public String rewrite(String sql) {
         if (this == PRESERVE || sql == null) {
@@ -41,7 +43,14 @@ public enum IdentifierCase {
                     end++;
                 }
                 String quoted = sql.substring(i, Math.min(end + 1, sql.length()));
-                out.append(c == '"' ? apply(quoted) : quoted);
+                if (c == '"') {
+                    out.append(apply(quoted));
+                } else if (end < sql.length() && sql.startsWith("::regclass", end + 1)) {
+                    String relation = quoted.substring(1, quoted.length() - 1).replace("''", "'");
+                    out.append(Identifiers.literal(rewrite(relation)));
+                } else {
+                    out.append(quoted);
+                }
                 i = end + 1;
             } else {
                 out.append(c);

@@ -6,6 +6,7 @@ import dev.pgfullload.source.ColumnKind;
 import dev.pgfullload.source.ConstraintSpec;
 import dev.pgfullload.source.IndexSpec;
 import dev.pgfullload.source.PartitionSpec;
+import dev.pgfullload.source.SequenceSpec;
 import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.SourceTable;
 import dev.pgfullload.source.TableName;
@@ -64,7 +65,8 @@ public final class SchemaTransformer {
                 throw new FullLoadException(FailureCategory.SCHEMA, "table " + source.name() + " has two columns that become "
                         + name + " in the target under transform.identifier-case = " + identifierCase + ": use PRESERVE");
             }
-            String typeName = column.typeName();
+            // A user type's name folds like any other name; built-in type names print unquoted and lower-case.
+            String typeName = identifierCase.rewrite(column.typeName());
             boolean changed = false;
             if (jsonAsText && column.kind() == ColumnKind.JSON) {
                 typeName = "text" + arraySuffix(column.typeName());
@@ -80,10 +82,10 @@ public final class SchemaTransformer {
                 changed = true;
             }
             columns.add(new TargetColumn(name, typeName, column.notNull(), column.kind(), changed,
-                    identifierCase.rewrite(column.defaultExpression()), column.identity(), column.sequence(),
+                    identifierCase.rewrite(column.defaultExpression()), column.identity(), sequence(column.sequence()),
                     identifierCase.rewrite(column.generatedExpression()), column.name()));
             if (column.userType() != null && !changed) {
-                userTypes.add(column.userType());
+                userTypes.add(userType(column.userType()));
             }
         }
         List<TargetTable.TargetPartition> partitions = new ArrayList<>();
@@ -103,6 +105,24 @@ public final class SchemaTransformer {
         return new TargetTable(source, targetName(source.name()), columns,
                 source.primaryKey().stream().map(this::name).toList(), List.copyOf(userTypes),
                 identifierCase.rewrite(source.partitionKey()), partitions, constraints, indexes);
+    }
+
+    /** The type as the target gets it: its schema, name and definition (and those of its dependencies) folded. */
+    private UserType userType(UserType type) {
+        if (identifierCase == IdentifierCase.PRESERVE) {
+            return type;
+        }
+        return new UserType(type.kind(), name(type.schema()), name(type.name()), identifierCase.rewrite(type.definition()),
+                type.dependencies().stream().map(this::userType).toList());
+    }
+
+    /** The sequence behind a serial or identity column, named as in the target (defaults name it the same way). */
+    private SequenceSpec sequence(SequenceSpec sequence) {
+        if (sequence == null || identifierCase == IdentifierCase.PRESERVE) {
+            return sequence;
+        }
+        return new SequenceSpec(name(sequence.schema()), name(sequence.name()), sequence.dataType(), sequence.options(),
+                sequence.ownedByColumn());
     }
 
     private String name(String sourceName) {
