@@ -217,7 +217,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             Long root = rootOf.get(rows.getLong(1));
             if (root != null) {
                 indexes.computeIfAbsent(root, key -> new ArrayList<>()).add(new IndexSpec(
-                        new TableName(rows.getString(2), rows.getString(3)), rows.getString(4), rows.getString(5)));
+                        new TableName(rows.getString(2), rows.getString(3)), rows.getString(4), withPartitions(rows.getString(5))));
             }
         });
         Map<Long, List<String>> primaryKeys = new HashMap<>();
@@ -260,6 +260,41 @@ public final class PostgresSourceDialect implements SourceDialect {
             }
         }
         return 0;
+    }
+
+    /**
+     * pg_get_indexdef prints an index of a partitioned table as {@code CREATE INDEX name ON ONLY table ...}:
+     * run as it is, that makes an invalid index of the parent alone. Without ONLY the target builds
+     * it on every partition as well, as the source has it.
+     */
+    static String withPartitions(String definition) {
+        int at = definition.startsWith("CREATE INDEX ") ? "CREATE INDEX ".length()
+                : definition.startsWith("CREATE UNIQUE INDEX ") ? "CREATE UNIQUE INDEX ".length() : -1;
+        if (at < 0) {
+            return definition;
+        }
+        // Past the index name, quoted ("a ""b"" c") or not.
+        if (at < definition.length() && definition.charAt(at) == '"') {
+            at++;
+            while (at < definition.length()) {
+                if (definition.charAt(at) == '"') {
+                    if (at + 1 < definition.length() && definition.charAt(at + 1) == '"') {
+                        at += 2;
+                        continue;
+                    }
+                    break;
+                }
+                at++;
+            }
+            at++;
+        } else {
+            while (at < definition.length() && definition.charAt(at) != ' ') {
+                at++;
+            }
+        }
+        return definition.startsWith(" ON ONLY ", at)
+                ? definition.substring(0, at) + " ON " + definition.substring(at + " ON ONLY ".length())
+                : definition;
     }
 
     private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences)
