@@ -62,12 +62,10 @@ psql_to() { psql -h "$host" -p "$port" -U "$user" -v ON_ERROR_STOP=1 -q -X "$@";
 url() { echo "jdbc:postgresql://$host:$port/$1"; }
 
 echo "== building pg-fullload" >&2
-mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt" >&2
-classpath="$root/target/classes:$root/target/test-classes:$(cat "$work/classpath.txt")"
-read -r -a spark_flags < "$root/target/test-classes/spark-jvm-flags.txt"
-spark_java=(java "${spark_flags[@]}" -Dlog4j2.configurationFile="$root/conf/log4j2.properties"
-    -Dspark.master="local[*]" -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.ui.enabled=false)
+mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -DskipTests test-compile jar:jar jar:test-jar dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$root/target/local-classpath.txt" >&2
+# pg-fullload and the Spark baseline both start exactly as submit-scripts/run-local.sh starts a load.
+export PGFULLLOAD_NO_BUILD=1 JAVA_OPTS="-Xmx$heap"
 
 # ---------------------------------------------------------------- the data set
 marker="$shape:$rows:$tables"
@@ -127,13 +125,13 @@ schema_without_indexes() {
 
 run_pg_fullload() {
     fresh_target
-    timed pg-fullload "${spark_java[@]}" -Xmx"$heap" -cp "$classpath" dev.pgfullload.app.FullLoadJob --config "$work/pg-fullload.conf"
+    timed pg-fullload "$root/submit-scripts/run-local.sh" --config "$work/pg-fullload.conf"
 }
 run_spark_jdbc() {
     local label=$1 mode=$2
     fresh_target
     schema_without_indexes
-    timed "$label" "${spark_java[@]}" -Xmx"$heap" -cp "$classpath" dev.pgfullload.bench.SparkJdbcWriterBaseline \
+    timed "$label" env PGFULLLOAD_MAIN_CLASS=dev.pgfullload.bench.SparkJdbcWriterBaseline "$root/submit-scripts/run-local.sh" \
         "$(url bench_src)" "$(url bench_dst)" public.events 500000 1000 "$mode"
 }
 run_pg_dump() {
@@ -185,6 +183,10 @@ timed() {
     printf '   %-34s %7.2f s  %6d MB peak\n' "$label" "$seconds" "$((kilobytes / 1024))" >&2
 }
 
+echo "== warm-up: one untimed pg-fullload run records the JVM's class-data archive (target/cds)" >&2
+fresh_target
+"$root/submit-scripts/run-local.sh" --config "$work/pg-fullload.conf" > "$work/warm-up.log" 2>&1 || { tail -20 "$work/warm-up.log" >&2; exit 1; }
+
 pgloader_available=false
 command -v pgloader >/dev/null 2>&1 && pgloader_available=true
 for round in $(seq 1 "$runs"); do
@@ -204,7 +206,8 @@ done
 # ---------------------------------------------------------------- the table
 echo
 echo "pg-fullload benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, $(psql_to -d postgres -Atc 'SHOW server_version' | cut -d' ' -f1) at $host:$port"
-echo "shape $shape: $total_rows rows, $((bytes / 1048576)) MB of table data; $runs rounds; whole processes, start to exit"
+echo "shape $shape: $total_rows rows, $((bytes / 1048576)) MB of table data; $runs rounds; whole processes, start to exit;"
+echo "pg-fullload and the Spark baseline as submit-scripts/run-local.sh starts them (local[*], -Xmx$heap, class-data archive from the warm-up run)"
 echo
 awk -F'\t' -v rows="$total_rows" -v bytes="$bytes" '
     { n[$1]++; t[$1, n[$1]] = $2; if ($3 > m[$1]) m[$1] = $3; if (!($1 in order)) { order[$1] = ++k; names[k] = $1 } }

@@ -7,6 +7,7 @@ import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.load.FullLoad;
 import dev.pgfullload.report.ReportWriter;
 import dev.pgfullload.report.RunReport;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import java.util.UUID;
 public final class FullLoadJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FullLoadJob.class);
+    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
 
     private FullLoadJob() {
     }
@@ -77,7 +79,12 @@ public final class FullLoadJob {
     }
 
     static SparkSession startSpark() {
-        return SparkSession.builder().appName("pg-fullload").getOrCreate();
+        SparkSession.Builder builder = SparkSession.builder().appName("pg-fullload");
+        // A load's plans are a scan and nothing else: compiling them into Java code costs more than it saves.
+        if (!new SparkConf().contains(WHOLE_STAGE_CODEGEN)) {
+            builder = builder.config(WHOLE_STAGE_CODEGEN, "false");
+        }
+        return builder.getOrCreate();
     }
 
     static String newRunId() {

@@ -115,6 +115,7 @@ public final class TableLoader {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
         }
+        LOG.debug("{}: {} read partitions planned", sourceName, partitions.size());
         boolean binary = binaryCopy(table, created, readMethod);
         Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod).read(table.source(), partitions, binary);
         List<CopyFieldType> fieldTypes = new ArrayList<>();
