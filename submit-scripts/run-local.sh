@@ -4,7 +4,7 @@
 #   submit-scripts/run-local.sh                                      the embedded demo
 #   submit-scripts/run-local.sh --config FILE [--set key=value ...]  a full load of your own
 #
-# Environment: SPARK_MASTER (default local[*]), JAVA_OPTS (extra JVM options, e.g. -Xmx4g),
+# Environment: SPARK_MASTER (default local[*,4]: all cores, a failed task tried up to 4 times), JAVA_OPTS (extra JVM options, e.g. -Xmx4g),
 # PGFULLLOAD_NO_BUILD=1 to skip the build when it is already done (the benchmark does).
 #
 # The JVM starts with class-data sharing: the first run records the classes Spark loads into
@@ -50,7 +50,7 @@ fi
 exec java "${spark_flags[@]}" "${cds[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off \
     -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${JAVA_OPTS:-} \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-    -Dspark.master="${SPARK_MASTER:-local[*]}" \
+    -Dspark.master="${SPARK_MASTER:-local[*,4]}" \
     -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \
     -Dspark.ui.enabled=false \
     -cp "$classpath" "$main" "$@"

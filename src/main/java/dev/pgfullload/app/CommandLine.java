@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The application arguments, the same under run-local.sh and spark-submit. */
-public record CommandLine(Path configFile, List<String> overrides, boolean help) {
+public record CommandLine(Path configFile, List<String> overrides, boolean help, String runId, boolean repair) {
 
     static final String USAGE = """
             usage: pg-fullload [--config FILE] [--set key=value ...]
               --config FILE      settings file (HOCON, root `fullload`); -Dconfig.file=FILE works too
               --set key=value    override one setting, e.g. --set load.target-table-prep-mode=DROP_AND_CREATE
+              --run-id ID        name the run; running again with the id of a run that did not finish resumes it
+                                 (a scheduler can pass its own, e.g. Airflow's {{ run_id }})
+              --repair           only switch back on the triggers a crashed run left disabled, then exit
               --help             this text
             exit status: 0 all tables loaded, 2 bad settings, 3 preflight failed (nothing written),
                          4 one or more tables failed, 1 internal error""";
@@ -26,6 +29,8 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help)
         List<String> overrides = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         boolean help = false;
+        boolean repair = false;
+        String runId = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -44,9 +49,19 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help)
                     }
                 }
                 case "--help", "-h" -> help = true;
+                case "--repair" -> repair = true;
+                case "--run-id" -> {
+                    if (i + 1 >= args.length) {
+                        problems.add("--run-id needs an id");
+                    } else {
+                        runId = args[++i];
+                    }
+                }
                 default -> {
                     if (arg.startsWith("--config=")) {
                         config = Path.of(arg.substring("--config=".length()));
+                    } else if (arg.startsWith("--run-id=")) {
+                        runId = arg.substring("--run-id=".length());
                     } else if (arg.startsWith("--set=")) {
                         overrides.add(arg.substring("--set=".length()));
                     } else {
@@ -61,6 +76,10 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help)
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
-        return new CommandLine(config, overrides, help);
+        if (runId != null && !runId.matches("[A-Za-z0-9._:+@-]{1,200}")) {
+            problems.add("--run-id " + runId + ": use letters, digits and . _ : + @ - (at most 200)");
+            throw new SettingsException(problems);
+        }
+        return new CommandLine(config, overrides, help, runId, repair);
     }
 }

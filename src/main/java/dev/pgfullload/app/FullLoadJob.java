@@ -4,6 +4,8 @@ import dev.pgfullload.config.Settings;
 import dev.pgfullload.config.SettingsException;
 import dev.pgfullload.config.SettingsLoader;
 import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
+import java.util.List;
 import dev.pgfullload.load.FullLoad;
 import dev.pgfullload.report.ReportWriter;
 import dev.pgfullload.report.RunReport;
@@ -43,8 +45,9 @@ public final class FullLoadJob {
     /** Runs the job and returns its exit status; the Spark session it used is left running for the caller. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Settings settings;
+        CommandLine commandLine;
         try {
-            CommandLine commandLine = CommandLine.parse(args);
+            commandLine = CommandLine.parse(args);
             if (commandLine.help()) {
                 out.println(CommandLine.USAGE);
                 return ExitCode.SUCCESS.status();
@@ -55,7 +58,18 @@ public final class FullLoadJob {
             err.println(CommandLine.USAGE);
             return ExitCode.BAD_SETTINGS.status();
         }
-        String runId = newRunId();
+        String runId = commandLine.runId() != null ? commandLine.runId() : newRunId();
+        if (commandLine.repair()) {
+            try {
+                List<String> repaired = new FullLoad(settings, runId).repair();
+                out.println(repaired.isEmpty() ? "pg-fullload repair: no table was left with its triggers disabled"
+                        : "pg-fullload repair:\n  " + String.join("\n  ", repaired));
+                return ExitCode.SUCCESS.status();
+            } catch (FullLoadException e) {
+                err.println("pg-fullload: " + e.getMessage());
+                return ExitCode.of(e.category()).status();
+            }
+        }
         LOG.info("pg-fullload run {} with settings:\n{}", runId, settings);
         RunReport report;
         try {

@@ -17,6 +17,9 @@ public record Settings(
         boolean jsonAsText,
         IdentifierCase identifierCase,
         boolean extensionTypesAsText,
+        String controlSchema,
+        ValidationMode validationMode,
+        TableErrorPolicy tableErrorPolicy,
         Path reportPath,
         String redactedText) {
 
@@ -27,6 +30,9 @@ public record Settings(
         requireNonNull(tables, "tables is null");
         requireNonNull(load, "load is null");
         requireNonNull(identifierCase, "identifierCase is null");
+        requireNonNull(controlSchema, "controlSchema is null");
+        requireNonNull(validationMode, "validationMode is null");
+        requireNonNull(tableErrorPolicy, "tableErrorPolicy is null");
         requireNonNull(reportPath, "reportPath is null");
         requireNonNull(redactedText, "redactedText is null");
     }

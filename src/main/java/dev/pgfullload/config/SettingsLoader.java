@@ -236,13 +236,17 @@ public final class SettingsLoader {
         IdentifierCase identifierCase = reader.enumValue("transform.identifier-case", IdentifierCase.class);
         Boolean extensionTypesAsText = reader.booleanValue("transform.extension-types-as-text");
         String reportPath = reader.requiredString("report.path");
+        String controlSchema = reader.requiredString("control.schema");
+        ValidationMode validationMode = reader.enumValue("validation.mode", ValidationMode.class);
+        TableErrorPolicy tableErrorPolicy = reader.enumValue("errors.table-error-policy", TableErrorPolicy.class);
         if (!problems.isEmpty()) {
             return null;
         }
         return new Settings(source, readMethod, target, new TableSelection(include, exclude),
                 new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
                         new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad),
-                jsonAsText, identifierCase, extensionTypesAsText, Path.of(reportPath), redacted(config));
+                jsonAsText, identifierCase, extensionTypesAsText, controlSchema, validationMode, tableErrorPolicy,
+                Path.of(reportPath), redacted(config));
     }
 
     private static ConnectionSettings connection(Reader reader, String side, boolean withFetchSize) {

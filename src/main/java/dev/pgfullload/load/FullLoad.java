@@ -14,6 +14,9 @@ import dev.pgfullload.source.ForeignKey;
 import dev.pgfullload.source.SourceCatalog;
 import dev.pgfullload.source.SourceDialect;
 import dev.pgfullload.source.SourceTable;
+import dev.pgfullload.source.ReadPartition;
+import dev.pgfullload.config.TableErrorPolicy;
+import java.util.Set;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.target.Preflight;
 import dev.pgfullload.target.PostLoad;
@@ -54,10 +57,22 @@ public final class FullLoad {
 
     private final Settings settings;
     private final String runId;
+    private final ControlTables control;
+    private volatile boolean stopping;
+
+    /** Switches back on the triggers that crashed runs left off ({@code --repair}); returns what it did. */
+    public List<String> repair() {
+        try (Connection target = Connections.open(settings.target(), "target", "pg-fullload repair")) {
+            return control.exists(target) ? repairTriggers(target, control) : List.of();
+        } catch (SQLException e) {
+            throw new FullLoadException(FailureCategory.TARGET_CONNECT, "repair failed: " + e.getMessage(), e);
+        }
+    }
 
     public FullLoad(Settings settings, String runId) {
         this.settings = requireNonNull(settings, "settings is null");
         this.runId = requireNonNull(runId, "runId is null");
+        this.control = new ControlTables(settings.controlSchema());
     }
 
     /**
@@ -84,23 +99,50 @@ public final class FullLoad {
             List<TableLoadResult> results;
             try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " driver")) {
                 Preflight.check(target, settings.load().triggerMode());
+                boolean controlExists = control.exists(target);
+                if (controlExists) {
+                    preparationActions.addAll(repairTriggers(target, control));
+                }
+                ControlTables.RunRecord previous = controlExists ? control.run(target, runId) : null;
+                boolean resuming = previous != null && previous.prepared();
+                if (previous != null) {
+                    LOG.info("Run {} was recorded before (state {}): {}", runId, previous.state(),
+                            resuming ? "resuming it" : "it stopped before its preparation finished, which runs again");
+                    preparationActions.add("resumed run " + runId + " (it was " + previous.state() + ")");
+                }
                 SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText(), settings.identifierCase(),
                         settings.extensionTypesAsText(), Preflight.installedExtensions(target));
                 List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
                 TriggerMode triggerMode = settings.load().triggerMode();
-                // Refusals that depend on the target's tables run inside preparation, before it changes anything.
-                TargetPreparer.Preparation preparation = TargetPreparer.prepare(target, tables,
-                        settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad(), (kept, targetKeys) -> {
-                            if (triggerMode == TriggerMode.NONE) {
-                                List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
-                                keys.addAll(targetKeys);
-                                LoadOrder.parentsFirst(names, keys);
-                            }
-                            if (triggerMode == TriggerMode.DISABLE_TRIGGERS) {
-                                TriggerSwitch.checkCanDisable(target, kept);
-                            }
-                        });
+                TargetPreparer.Preparation preparation;
+                if (resuming) {
+                    control.startRun(target, runId, settings.toString());
+                    // The target was prepared by the run's first attempt: preparing again would undo loaded tables.
+                    preparation = new TargetPreparer.Preparation(Set.of(), control.createdTables(target, runId).stream()
+                            .map(name -> names.stream().filter(candidate -> candidate.toString().equals(name)).findFirst().orElse(null))
+                            .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()), List.of(), List.of());
+                } else {
+                    // Refusals that depend on the target's tables run inside preparation, before it changes anything.
+                    preparation = TargetPreparer.prepare(target, tables,
+                            settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad(), (kept, targetKeys) -> {
+                                if (triggerMode == TriggerMode.NONE) {
+                                    List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                                    keys.addAll(targetKeys);
+                                    LoadOrder.parentsFirst(names, keys);
+                                }
+                                if (triggerMode == TriggerMode.DISABLE_TRIGGERS) {
+                                    TriggerSwitch.checkCanDisable(target, kept);
+                                }
+                                // Every check passed: the run is recorded in the preparation's own transaction.
+                                control.ensure(target);
+                                control.startRun(target, runId, settings.toString());
+                            });
+                    for (TargetTable table : tables) {
+                        control.pending(target, runId, table.source().name(), table.name(), preparation.created().contains(table.name()));
+                    }
+                    control.markPrepared(target, runId);
+                }
                 preparationActions.addAll(preparation.actions());
                 LoadOrder order = LoadOrder.unordered(names);
                 if (settings.load().triggerMode() == TriggerMode.NONE) {
@@ -110,11 +152,13 @@ public final class FullLoad {
                 }
                 TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
-                        settings.load().parallelLoad());
+                        settings.load().parallelLoad(), control.partitionsTable());
                 results = loadAll(tables, order, loader, preparation.created());
                 if (settings.load().createForeignKeys()) {
                     results = addForeignKeys(target, catalog, tables, preparation.created(), results);
                 }
+                boolean allLoaded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
+                control.finishRun(target, runId, allLoaded);
             }
             boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
             return new RunReport(runId, started, Instant.now(), succeeded,
@@ -125,6 +169,19 @@ public final class FullLoad {
         } catch (FullLoadException e) {
             return failed(started, preparationActions, e);
         }
+    }
+
+    /** Switches back on the triggers a crashed run left off, and says so. */
+    static List<String> repairTriggers(Connection target, ControlTables control) throws SQLException {
+        List<String> repaired = new ArrayList<>();
+        for (ControlTables.DisabledTable left : control.leftDisabled(target)) {
+            TriggerSwitch.enable(target, left.table());
+            control.triggersEnabled(target, left.table());
+            String line = "enabled the triggers of " + left.table() + ", which run " + left.runId() + " left disabled";
+            LOG.warn("Repair: {}", line);
+            repaired.add(line);
+        }
+        return repaired;
     }
 
     private RunReport failed(Instant started, List<String> preparationActions, FullLoadException e) {
@@ -248,32 +305,103 @@ public final class FullLoad {
 
     private TableLoadResult loadOne(TargetTable table, TableLoader loader, boolean created) {
         long started = System.nanoTime();
+        String sourceName = table.source().name().toString();
+        String targetName = table.name().toString();
+        if (stopping) {
+            return TableLoadResult.notLoaded(sourceName, targetName, TableState.SKIPPED,
+                    "not started: another table failed and errors.table-error-policy is STOP_TASK");
+        }
         boolean disableTriggers = settings.load().triggerMode() == TriggerMode.DISABLE_TRIGGERS;
         Connection triggers = null;
-        try {
-            if (disableTriggers) {
-                triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
-                TriggerSwitch.disable(triggers, table.name());
+        try (Connection driver = Connections.open(settings.target(), "target", "pg-fullload " + runId + " table")) {
+            ControlTables.TableRecord record = control.tables(driver, runId).get(targetName);
+            if (record != null && (record.state() == ControlTables.State.LOADED || record.state() == ControlTables.State.VALIDATED)) {
+                LOG.info("{} was loaded by an earlier attempt of run {}: skipped", targetName, runId);
+                return new TableLoadResult(sourceName, targetName, TableState.LOADED, 0, record.rows(), 0, 0, 0,
+                        null, "loaded by an earlier attempt of this run");
             }
-            TableLoadResult loaded = loader.load(table, created);
-            try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " post-load")) {
-                PostLoad.afterTable(target, table, created, settings.load());
-            } catch (SQLException | RuntimeException e) {
-                String message = "rows loaded, but what follows them failed: " + describe(e);
-                LOG.error("{}: {}", table.name(), message);
-                return new TableLoadResult(loaded.source(), loaded.target(), TableState.FAILED, loaded.rowsRead(),
-                        loaded.rowsWritten(), loaded.bytes(), loaded.durationMillis(), loaded.partitions(), message);
+            try {
+                if (disableTriggers) {
+                    triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
+                    // Recorded and committed first: if this process dies now, the next run switches them back on.
+                    control.triggersDisabled(driver, runId, table.name());
+                    TriggerSwitch.disable(triggers, table.name());
+                }
+                TableLoadResult loaded = loader.load(table, created, new ControlPlans(driver));
+                long rows = control.committedPartitions(driver, runId, table.name()).values().stream().mapToLong(Long::longValue).sum();
+                if (rows != loaded.rowsWritten()) {
+                    throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
+                            + " rows, the writers reported " + loaded.rowsWritten());
+                }
+                try {
+                    PostLoad.afterTable(driver, table, created, settings.load());
+                } catch (SQLException | RuntimeException e) {
+                    throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
+                }
+                String validation = new Validator(settings).validate(driver, table, created, rows);
+                control.finished(driver, runId, table.name(),
+                        validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
+                return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), rows,
+                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, validation);
+            } catch (Exception e) {
+                String message = describe(e);
+                LOG.error("Loading {} into {} failed: {}", sourceName, targetName, message);
+                boolean stop = settings.tableErrorPolicy() == TableErrorPolicy.STOP_TASK;
+                if (stop) {
+                    stopping = true;
+                }
+                try {
+                    control.finished(driver, runId, table.name(), stop ? ControlTables.State.FAILED : ControlTables.State.SUSPENDED,
+                            0, message);
+                } catch (SQLException recordFailure) {
+                    LOG.error("Could not record the failure of {} in the control tables: {}", targetName, recordFailure.getMessage());
+                }
+                return new TableLoadResult(sourceName, targetName, TableState.FAILED,
+                        0, 0, 0, (System.nanoTime() - started) / 1_000_000, 0, message);
+            } finally {
+                if (triggers != null) {
+                    enableAgain(triggers, table.name());
+                }
             }
-            return loaded;
-        } catch (Exception e) {
+        } catch (SQLException e) {
             String message = describe(e);
-            LOG.error("Loading {} into {} failed: {}", table.source().name(), table.name(), message);
-            return new TableLoadResult(table.source().name().toString(), table.name().toString(), TableState.FAILED,
-                    0, 0, 0, (System.nanoTime() - started) / 1_000_000, 0, message);
-        } finally {
-            if (triggers != null) {
-                enableAgain(triggers, table.name());
+            LOG.error("Loading {} into {} failed: {}", sourceName, targetName, message);
+            return new TableLoadResult(sourceName, targetName, TableState.FAILED, 0, 0, 0,
+                    (System.nanoTime() - started) / 1_000_000, 0, message);
+        }
+    }
+
+    /** Read plans kept in the control tables: a resumed table reads exactly the partitions it started with. */
+    private final class ControlPlans implements TableLoader.PlanStore {
+
+        private final Connection driver;
+
+        ControlPlans(Connection driver) {
+            this.driver = driver;
+        }
+
+        @Override
+        public List<ReadPartition> recorded(TargetTable table) throws SQLException {
+            ControlTables.TableRecord record = control.tables(driver, runId).get(table.name().toString());
+            if (record == null || record.plan() == null) {
+                return null;
             }
+            List<ReadPartition> plan = new ArrayList<>();
+            for (int i = 0; i + 1 < record.plan().size(); i += 2) {
+                String where = record.plan().get(i + 1);
+                plan.add(new ReadPartition(record.plan().get(i), where.isEmpty() ? null : where));
+            }
+            return plan;
+        }
+
+        @Override
+        public void record(TargetTable table, List<ReadPartition> plan) throws SQLException {
+            List<String> flat = new ArrayList<>();
+            for (ReadPartition partition : plan) {
+                flat.add(partition.from());
+                flat.add(partition.where() == null ? "" : partition.where());
+            }
+            control.loading(driver, runId, table.name(), flat);
         }
     }
 
@@ -281,9 +409,11 @@ public final class FullLoad {
     private void enableAgain(Connection triggers, TableName table) {
         try (Connection connection = triggers) {
             TriggerSwitch.enable(connection, table);
+            control.triggersEnabled(connection, table);
         } catch (SQLException | RuntimeException e) {
             try (Connection retry = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers")) {
                 TriggerSwitch.enable(retry, table);
+                control.triggersEnabled(retry, table);
             } catch (SQLException | RuntimeException again) {
                 LOG.error("Triggers of {} could NOT be enabled again: run ALTER TABLE {} ENABLE TRIGGER ALL ({})",
                         table, table.quoted(), again.getMessage());

@@ -49,10 +49,11 @@ public final class TableLoader {
     private final TableReader.Method readMethod;
     private final PartitionSizing sizing;
     private final List<ParallelLoad> parallelLoad;
+    private final String partitionsTable;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
                        TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing,
-                       List<ParallelLoad> parallelLoad) {
+                       List<ParallelLoad> parallelLoad, String partitionsTable) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
@@ -62,6 +63,7 @@ public final class TableLoader {
         this.readMethod = requireNonNull(readMethod, "readMethod is null");
         this.sizing = requireNonNull(sizing, "sizing is null");
         this.parallelLoad = List.copyOf(parallelLoad);
+        this.partitionsTable = requireNonNull(partitionsTable, "partitionsTable is null");
     }
 
     /**
@@ -96,11 +98,15 @@ public final class TableLoader {
         return true;
     }
 
-    public TableLoadResult load(TargetTable table) {
-        return load(table, false);
+    /** Where a table's read plan is kept, so a retried or resumed load reads exactly the same partitions. */
+    public interface PlanStore {
+        /** The plan recorded for the table, or null when none is. */
+        List<ReadPartition> recorded(TargetTable table) throws SQLException;
+
+        void record(TargetTable table, List<ReadPartition> plan) throws SQLException;
     }
 
-    public TableLoadResult load(TargetTable table, boolean created) {
+    public TableLoadResult load(TargetTable table, boolean created, PlanStore plans) {
         long started = System.nanoTime();
         String sourceName = table.source().name().toString();
         String targetName = table.name().toString();
@@ -108,10 +114,19 @@ public final class TableLoader {
                 table.source().estimatedRows() > 0 ? String.valueOf(table.source().estimatedRows()) : "no");
         spark.sparkContext().setJobDescription("pg-fullload " + runId + ": " + sourceName + " -> " + targetName);
         List<ReadPartition> partitions;
-        try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
-            partitions = dialect.planPartitions(connection, table.source(), sizing.roundedTo(spark.sparkContext().defaultParallelism()),
-                    parallelLoad.stream().filter(ranges -> ranges.schema().equals(table.source().name().schema())
-                            && ranges.table().equals(table.source().name().name())).findFirst().orElse(null));
+        try {
+            partitions = plans.recorded(table);
+            if (partitions == null) {
+                try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
+                    partitions = dialect.planPartitions(connection, table.source(),
+                            sizing.roundedTo(spark.sparkContext().defaultParallelism()),
+                            parallelLoad.stream().filter(ranges -> ranges.schema().equals(table.source().name().schema())
+                                    && ranges.table().equals(table.source().name().name())).findFirst().orElse(null));
+                }
+            } else {
+                LOG.info("{}: resuming with the {} read partitions recorded by the run", sourceName, partitions.size());
+            }
+            plans.record(table, partitions);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot plan the read of " + sourceName + ": " + e.getMessage(), e);
         }
@@ -123,15 +138,17 @@ public final class TableLoader {
             fieldTypes.add(CopyFieldType.of(field.dataType()));
         }
         WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
-                fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId);
+                fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
+                partitionsTable);
         List<PartitionResult> written = frame.queryExecution().toRdd().toJavaRDD()
                 .mapPartitionsWithIndex(writer(spec), false).collect();
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
         long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
         long bytes = written.stream().mapToLong(PartitionResult::bytes).sum();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions, {} COPY in {} ms", sourceName, targetName, rowsWritten,
-                bytes, written.size(), binary ? "binary" : "text", millis);
+        long skipped = written.stream().filter(PartitionResult::alreadyCommitted).count();
+        LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions ({} committed before), {} COPY in {} ms", sourceName,
+                targetName, rowsWritten, bytes, written.size(), skipped, binary ? "binary" : "text", millis);
         return new TableLoadResult(sourceName, targetName, TableState.LOADED, rowsRead, rowsWritten, bytes, millis,
                 written.size(), null);
     }

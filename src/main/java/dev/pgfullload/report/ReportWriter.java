@@ -50,6 +50,7 @@ public final class ReportWriter {
             node.put("rowsPerSecond", table.rowsPerSecond());
             node.put("partitions", table.partitions());
             node.put("error", table.error());
+            node.put("note", table.note());
         }
         root.put("settings", report.settings());
         return root;

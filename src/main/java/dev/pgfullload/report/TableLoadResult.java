@@ -12,12 +12,18 @@ public record TableLoadResult(
         long bytes,
         long durationMillis,
         int partitions,
-        String error) {
+        String error,
+        String note) {
 
     public TableLoadResult {
         requireNonNull(source, "source is null");
         requireNonNull(target, "target is null");
         requireNonNull(state, "state is null");
+    }
+
+    public TableLoadResult(String source, String target, TableState state, long rowsRead, long rowsWritten, long bytes,
+                           long durationMillis, int partitions, String error) {
+        this(source, target, state, rowsRead, rowsWritten, bytes, durationMillis, partitions, error, null);
     }
 
     public long rowsPerSecond() {

@@ -43,18 +43,21 @@ public final class PostLoad {
                 if (ownCheck || inlinePrimaryKey) {
                     continue;
                 }
-                if (primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes() : settings.createIndexes()) {
+                if ((primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes() : settings.createIndexes())
+                        && !constraintExists(target, constraint.table(), constraint.name())) {
                     statements.add(TargetSql.addConstraint(constraint.table(), constraint.name(), constraint.definition()));
                 }
             }
             boolean hasPrimaryKeyConstraint = table.constraints().stream().anyMatch(constraint ->
                     constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY && constraint.table().equals(table.name()));
-            if (settings.createPkAfterFullLoad() && !hasPrimaryKeyConstraint && !table.primaryKey().isEmpty()) {
+            if (settings.createPkAfterFullLoad() && !hasPrimaryKeyConstraint && !table.primaryKey().isEmpty()
+                    && !primaryKeyExists(target, table.name())) {
                 statements.add("ALTER TABLE " + table.name().quoted() + " ADD PRIMARY KEY ("
                         + TargetSql.quotedList(table.primaryKey()) + ")");
             }
             if (settings.createIndexes()) {
-                statements.addAll(table.indexes());
+                // A resumed run may find some already built.
+                table.indexes().forEach(index -> statements.add(index.replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ")));
             }
         }
         run(target, statements);
@@ -80,10 +83,33 @@ public final class PostLoad {
     public static List<String> foreignKeys(Connection target, List<ForeignKey> keys) throws SQLException {
         List<String> statements = new ArrayList<>();
         for (ForeignKey key : keys) {
-            statements.add(TargetSql.addConstraint(key.referencing(), key.name(), key.definition()));
+            if (!constraintExists(target, key.referencing(), key.name())) {
+                statements.add(TargetSql.addConstraint(key.referencing(), key.name(), key.definition()));
+            }
         }
         run(target, statements);
         return statements;
+    }
+
+    private static boolean constraintExists(Connection target, TableName table, String name) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ?::regclass AND conname = ?")) {
+            statement.setString(1, table.quoted());
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static boolean primaryKeyExists(Connection target, TableName table) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     private static List<String> resetSequences(Connection target, TargetTable table) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.pgfullload.write;
 
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -8,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Iterator;
 
@@ -25,9 +28,20 @@ public final class PartitionWriter {
     private PartitionWriter() {
     }
 
+    /** Backoff before a retried attempt: 1 s, 2 s, 4 s ... up to this. */
+    static final long MAX_BACKOFF_MILLIS = 16_000;
+
     public static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
+        backOffIfRetried(spec, partition);
         RowEncoder encoder = RowEncoder.of(spec, FLUSH_BYTES + 64 * 1024);
         try (Connection connection = WriteSession.open(spec)) {
+            Long committed = committedRows(connection, spec, partition);
+            if (committed != null) {
+                // An earlier attempt (or an earlier run with this run id) committed this partition: write nothing.
+                connection.rollback();
+                LOG.info("{} partition {} was already committed ({} rows): skipped", spec.table(), partition, committed);
+                return new PartitionResult(partition, 0, committed, 0, true);
+            }
             CopyManager copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
             CopyIn copy = copyManager.copyIn(spec.copySql());
             long rowsRead = 0;
@@ -42,6 +56,7 @@ public final class PartitionWriter {
                 while (rows.hasNext()) {
                     encoder.encode(rows.next());
                     rowsRead++;
+                    FaultInjection.check(spec.table(), partition, rowsRead);
                     if (encoder.length() >= FLUSH_BYTES) {
                         copy.writeToCopy(encoder.buffer(), 0, encoder.length());
                         bytes += encoder.length();
@@ -58,6 +73,7 @@ public final class PartitionWriter {
                     bytes += trailer.length;
                 }
                 rowsWritten = copy.endCopy();
+                recordCommitted(connection, spec, partition, rowsWritten);
             } catch (SQLException | RuntimeException e) {
                 if (copy.isActive()) {
                     try {
@@ -71,7 +87,50 @@ public final class PartitionWriter {
             }
             connection.commit();
             LOG.debug("{} partition {}: {} rows, {} bytes committed", spec.table(), partition, rowsWritten, bytes);
-            return new PartitionResult(partition, rowsRead, rowsWritten, bytes);
+            return new PartitionResult(partition, rowsRead, rowsWritten, bytes, false);
+        }
+    }
+
+    private static Long committedRows(Connection connection, WriteSpec spec, int partition) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT rows FROM " + spec.partitionsTable()
+                + " WHERE run_id = ? AND target_table = ? AND partition = ?")) {
+            statement.setString(1, spec.runId());
+            statement.setString(2, spec.table().toString());
+            statement.setInt(3, partition);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getLong(1) : null;
+            }
+        }
+    }
+
+    /**
+     * In the partition's own transaction: the rows and this record commit together. Two attempts
+     * racing on one partition cannot both commit: the second waits on the first's key and fails.
+     */
+    private static void recordCommitted(Connection connection, WriteSpec spec, int partition, long rows) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + spec.partitionsTable()
+                + " (run_id, target_table, partition, rows) VALUES (?, ?, ?, ?)")) {
+            statement.setString(1, spec.runId());
+            statement.setString(2, spec.table().toString());
+            statement.setInt(3, partition);
+            statement.setLong(4, rows);
+            statement.executeUpdate();
+        }
+    }
+
+    /** A retried attempt waits a little first, so a transient fault (a restart, too many connections) can pass. */
+    private static void backOffIfRetried(WriteSpec spec, int partition) {
+        TaskContext task = TaskContext.get();
+        int attempt = task == null ? 0 : task.attemptNumber();
+        if (attempt > 0) {
+            long millis = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(10, attempt - 1));
+            LOG.warn("{} partition {}: attempt {} after a failure, waiting {} ms first", spec.table(), partition, attempt + 1, millis);
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to retry", e);
+            }
         }
     }
 }

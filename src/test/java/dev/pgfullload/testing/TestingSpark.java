@@ -10,7 +10,7 @@ public final class TestingSpark {
 
     public static synchronized SparkSession session() {
         return SparkSession.builder()
-                .master("local[2]")
+                .master("local[2,3]")
                 .appName("pg-fullload-tests")
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.driver.bindAddress", "127.0.0.1")

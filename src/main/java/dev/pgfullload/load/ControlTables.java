@@ -1,0 +1,292 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.schema.Identifiers;
+import dev.pgfullload.source.TableName;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The control tables in the target ({@code control.schema}): runs, the state of each table in a run,
+ * the partitions committed (written in the same transaction as their rows, so a partition is either
+ * loaded and recorded or neither), tables whose triggers a run switched off, and rejected rows.
+ */
+public final class ControlTables {
+
+    /** A table's state in a run. */
+    public enum State { PENDING, LOADING, LOADED, FAILED, SUSPENDED, VALIDATED }
+
+    private final String schema;
+
+    public ControlTables(String schema) {
+        this.schema = requireNonNull(schema, "schema is null");
+    }
+
+    public String schema() {
+        return schema;
+    }
+
+    /** The committed-partitions table, quoted, for the executors' writes. */
+    public String partitionsTable() {
+        return table("partitions");
+    }
+
+    public String rejectsTable() {
+        return table("rejects");
+    }
+
+    private String table(String name) {
+        return Identifiers.quote(schema) + "." + Identifiers.quote(name);
+    }
+
+    /** True once a run has created the control tables in this target. */
+    public boolean exists(Connection target) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, table("disabled_triggers"));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** Creates the schema and tables when missing; each statement is idempotent. */
+    public void ensure(Connection target) throws SQLException {
+        try (Statement statement = target.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("runs") + """
+                     (
+                        run_id text PRIMARY KEY,
+                        started_at timestamptz NOT NULL DEFAULT now(),
+                        ended_at timestamptz,
+                        state text NOT NULL,
+                        prepared boolean NOT NULL DEFAULT false,
+                        settings text NOT NULL
+                    )""");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("tables") + """
+                     (
+                        run_id text NOT NULL,
+                        source_table text NOT NULL,
+                        target_table text NOT NULL,
+                        state text NOT NULL,
+                        rows bigint,
+                        started_at timestamptz,
+                        ended_at timestamptz,
+                        error text,
+                        plan text[],
+                        created boolean NOT NULL DEFAULT false,
+                        PRIMARY KEY (run_id, target_table)
+                    )""");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("partitions") + """
+                     (
+                        run_id text NOT NULL,
+                        target_table text NOT NULL,
+                        partition integer NOT NULL,
+                        rows bigint NOT NULL,
+                        committed_at timestamptz NOT NULL DEFAULT now(),
+                        PRIMARY KEY (run_id, target_table, partition)
+                    )""");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("disabled_triggers") + """
+                     (
+                        target_table text PRIMARY KEY,
+                        schema_name text NOT NULL,
+                        table_name text NOT NULL,
+                        run_id text NOT NULL,
+                        disabled_at timestamptz NOT NULL DEFAULT now()
+                    )""");
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("rejects") + """
+                     (
+                        run_id text NOT NULL,
+                        target_table text NOT NULL,
+                        partition integer NOT NULL,
+                        row_text text NOT NULL,
+                        message text NOT NULL,
+                        rejected_at timestamptz NOT NULL DEFAULT now()
+                    )""");
+        }
+    }
+
+    /** What the control tables know of a run id. */
+    public record RunRecord(String state, boolean prepared) {
+    }
+
+    /** The run's record, or null for a new run id. */
+    public RunRecord run(Connection target, String runId) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT state, prepared FROM " + table("runs") + " WHERE run_id = ?")) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? new RunRecord(rows.getString(1), rows.getBoolean(2)) : null;
+            }
+        }
+    }
+
+    public void startRun(Connection target, String runId, String settings) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("runs")
+                + " (run_id, state, settings) VALUES (?, 'running', ?)"
+                + " ON CONFLICT (run_id) DO UPDATE SET state = 'running', ended_at = NULL, settings = EXCLUDED.settings")) {
+            statement.setString(1, runId);
+            statement.setString(2, settings);
+            statement.executeUpdate();
+        }
+    }
+
+    public void markPrepared(Connection target, String runId) throws SQLException {
+        update(target, "UPDATE " + table("runs") + " SET prepared = true WHERE run_id = ?", runId);
+    }
+
+    public void finishRun(Connection target, String runId, boolean succeeded) throws SQLException {
+        update(target, "UPDATE " + table("runs") + " SET state = '" + (succeeded ? "succeeded" : "failed")
+                + "', ended_at = now() WHERE run_id = ?", runId);
+    }
+
+    /** A table's row in a run. */
+    public record TableRecord(State state, long rows, List<String> plan) {
+    }
+
+    public Map<String, TableRecord> tables(Connection target, String runId) throws SQLException {
+        Map<String, TableRecord> tables = new LinkedHashMap<>();
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT target_table, state, coalesce(rows, 0), plan FROM " + table("tables") + " WHERE run_id = ?")) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    List<String> plan = rows.getArray(4) == null ? null : List.of((String[]) rows.getArray(4).getArray());
+                    tables.put(rows.getString(1), new TableRecord(State.valueOf(rows.getString(2)), rows.getLong(3), plan));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** @param created the run's preparation created the table (its keys and indexes come after the rows) */
+    public void pending(Connection target, String runId, TableName source, TableName targetTable, boolean created)
+            throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("tables")
+                + " (run_id, source_table, target_table, state, created) VALUES (?, ?, ?, 'PENDING', ?)"
+                + " ON CONFLICT (run_id, target_table) DO UPDATE SET state = 'PENDING', created = EXCLUDED.created, plan = NULL")) {
+            statement.setString(1, runId);
+            statement.setString(2, source.toString());
+            statement.setString(3, targetTable.toString());
+            statement.setBoolean(4, created);
+            statement.executeUpdate();
+        }
+    }
+
+    /** The tables the run's preparation created, as schema.table. */
+    public List<String> createdTables(Connection target, String runId) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT target_table FROM " + table("tables") + " WHERE run_id = ? AND created")) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** Records the table's read plan once; a resumed run reads the same partitions. */
+    public void loading(Connection target, String runId, TableName targetTable, List<String> plan) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("UPDATE " + table("tables")
+                + " SET state = 'LOADING', started_at = coalesce(started_at, now()), error = NULL, plan = coalesce(plan, ?)"
+                + " WHERE run_id = ? AND target_table = ?")) {
+            statement.setArray(1, target.createArrayOf("text", plan.toArray()));
+            statement.setString(2, runId);
+            statement.setString(3, targetTable.toString());
+            statement.executeUpdate();
+        }
+    }
+
+    public void finished(Connection target, String runId, TableName targetTable, State state, long rows, String error)
+            throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("UPDATE " + table("tables")
+                + " SET state = ?, rows = ?, ended_at = now(), error = ? WHERE run_id = ? AND target_table = ?")) {
+            statement.setString(1, state.name());
+            statement.setLong(2, rows);
+            statement.setString(3, error);
+            statement.setString(4, runId);
+            statement.setString(5, targetTable.toString());
+            statement.executeUpdate();
+        }
+    }
+
+    /** Partitions already committed for the table in this run, with their rows. */
+    public Map<Integer, Long> committedPartitions(Connection target, String runId, TableName targetTable) throws SQLException {
+        Map<Integer, Long> partitions = new LinkedHashMap<>();
+        try (PreparedStatement statement = target.prepareStatement("SELECT partition, rows FROM " + table("partitions")
+                + " WHERE run_id = ? AND target_table = ? ORDER BY partition")) {
+            statement.setString(1, runId);
+            statement.setString(2, targetTable.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    partitions.put(rows.getInt(1), rows.getLong(2));
+                }
+            }
+        }
+        return partitions;
+    }
+
+    /** Recorded and committed before the triggers go off, so a crash can never hide a disabled table. */
+    public void triggersDisabled(Connection target, String runId, TableName table) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("disabled_triggers")
+                + " (target_table, schema_name, table_name, run_id) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (target_table) DO UPDATE SET run_id = EXCLUDED.run_id, disabled_at = now()")) {
+            statement.setString(1, table.toString());
+            statement.setString(2, table.schema());
+            statement.setString(3, table.name());
+            statement.setString(4, runId);
+            statement.executeUpdate();
+        }
+    }
+
+    public void triggersEnabled(Connection target, TableName table) throws SQLException {
+        update(target, "DELETE FROM " + table("disabled_triggers") + " WHERE target_table = ?", table.toString());
+    }
+
+    /** A table left with its triggers off, and the run that left it so. */
+    public record DisabledTable(TableName table, String runId) {
+    }
+
+    public List<DisabledTable> leftDisabled(Connection target) throws SQLException {
+        List<DisabledTable> tables = new ArrayList<>();
+        try (Statement statement = target.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT schema_name, table_name, run_id FROM " + table("disabled_triggers")
+                     + " ORDER BY target_table")) {
+            while (rows.next()) {
+                tables.add(new DisabledTable(new TableName(rows.getString(1), rows.getString(2)), rows.getString(3)));
+            }
+        }
+        return tables;
+    }
+
+    public long rejectedRows(Connection target, String runId, TableName table) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("SELECT count(*) FROM " + table("rejects")
+                + " WHERE run_id = ? AND target_table = ?")) {
+            statement.setString(1, runId);
+            statement.setString(2, table.toString());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static void update(Connection target, String sql, String parameter) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            statement.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.config.PrepMode;
+import dev.pgfullload.config.Settings;
+import dev.pgfullload.config.ValidationMode;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.schema.Identifiers;
+import dev.pgfullload.schema.TargetColumn;
+import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.ColumnKind;
+import dev.pgfullload.source.SourceColumn;
+import dev.pgfullload.source.TableName;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Checks a loaded table against its source ({@code validation.mode}): COUNT compares row counts;
+ * CHECKSUM also compares an order-independent checksum of every row (the sum of a 60-bit prefix of
+ * each row's md5), computed by each server over its own rows, so no row travels twice.
+ */
+public final class Validator {
+
+    /** Sessions render values the same way on both sides: zone, float digits, interval and bytea forms. */
+    static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres';"
+            + " SET bytea_output = 'hex'";
+
+    private final Settings settings;
+
+    public Validator(Settings settings) {
+        this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /**
+     * @param created the run created the table, so it holds the loaded rows and nothing else
+     * @param rowsWritten rows this run committed into the table
+     * @return what was checked, for the report; null when validation is off
+     * @throws FullLoadException (category VERIFY) on a mismatch
+     */
+    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten) throws SQLException {
+        ValidationMode mode = settings.validationMode();
+        if (mode == ValidationMode.NONE) {
+            return null;
+        }
+        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING;
+        long[] sourceSide;
+        try (Connection source = Connections.open(settings.source(), "source", "pg-fullload validation")) {
+            sourceSide = measure(source, table.source().name(), sourceExpressions(table), mode);
+        }
+        long targetRows;
+        long[] targetSide = null;
+        if (onlyLoadedRows) {
+            targetSide = measure(target, table.name(), targetExpressions(table), mode);
+            targetRows = targetSide[0];
+        } else {
+            // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
+            targetRows = rowsWritten;
+        }
+        if (sourceSide[0] != targetRows) {
+            throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
+                    + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows);
+        }
+        if (mode == ValidationMode.CHECKSUM) {
+            if (!onlyLoadedRows) {
+                return "row count checked (" + targetRows + "); no checksum: the table kept rows it had before the load";
+            }
+            if (sourceSide[1] != targetSide[1]) {
+                throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the checksum of the rows differs"
+                        + " (source " + Long.toHexString(sourceSide[1]) + ", target " + Long.toHexString(targetSide[1])
+                        + ") though both have " + targetRows + " rows: a row differs");
+            }
+            return "rows and checksum match (" + targetRows + " rows)";
+        }
+        return "row count matches (" + targetRows + ")";
+    }
+
+    /** Count and, for CHECKSUM, the checksum of {@code ROW(expressions)} over the table. */
+    static long[] measure(Connection connection, TableName table, List<String> expressions, ValidationMode mode)
+            throws SQLException {
+        // Up to 2^60 per row: summed in numeric, then reduced modulo 2^63 - 1 to fit a bigint.
+        String sql = mode == ValidationMode.CHECKSUM
+                ? "SELECT count(*), (coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", expressions)
+                        + ")::text), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint FROM " + table.quoted()
+                : "SELECT count(*), 0 FROM " + table.quoted();
+        try (Statement statement = connection.createStatement()) {
+            for (String set : SESSION.split("; ")) {
+                statement.execute(set);
+            }
+            try (ResultSet rows = statement.executeQuery(sql)) {
+                rows.next();
+                return new long[] {rows.getLong(1), rows.getLong(2)};
+            }
+        }
+    }
+
+    /** Source columns as the target holds them: json read as text where it became text, money through numeric. */
+    static List<String> sourceExpressions(TargetTable table) {
+        List<String> expressions = new ArrayList<>();
+        for (TargetColumn column : table.columns()) {
+            if (column.generated()) {
+                continue;
+            }
+            SourceColumn source = table.source().columns().stream().filter(candidate -> candidate.name().equals(column.sourceName()))
+                    .findFirst().orElseThrow();
+            String name = Identifiers.quote(source.name());
+            expressions.add(column.typeChanged() ? name + "::text" : source.kind() == ColumnKind.MONEY ? name + "::numeric" : name);
+        }
+        return expressions;
+    }
+
+    static List<String> targetExpressions(TargetTable table) {
+        List<String> expressions = new ArrayList<>();
+        for (TargetColumn column : table.columns()) {
+            if (!column.generated()) {
+                expressions.add(Identifiers.quote(column.name()) + (column.kind() == ColumnKind.MONEY ? "::numeric" : ""));
+            }
+        }
+        return expressions;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.config.Settings;
+import dev.pgfullload.config.SettingsLoader;
+import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.schema.SchemaTransformer;
+import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.PostgresSourceDialect;
+import dev.pgfullload.testing.ReportFile;
+import dev.pgfullload.testing.SampleDatabase;
+import dev.pgfullload.testing.TestingJob;
+import dev.pgfullload.testing.TestingPostgreSQL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** COUNT and CHECKSUM validation: on its own, and failing a table in a run. */
+class ValidationIT {
+
+    private final TestingPostgreSQL postgres = TestingPostgreSQL.shared();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void theChecksumCatchesARowChangedByHandAfterTheLoad() throws Exception {
+        String source = postgres.createDatabase("val_src");
+        String target = postgres.createDatabase("val_dst");
+        SampleDatabase.create(postgres, source);
+        Path file = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"shop.%\"] }");
+        assertEquals(0, TestingJob.run(file, "load.target-table-prep-mode=DROP_AND_CREATE", "validation.mode=NONE").status());
+
+        Settings settings = SettingsLoader.load(file, List.of("validation.mode=CHECKSUM"));
+        TargetTable customer;
+        try (Connection connection = postgres.connect(source)) {
+            customer = new SchemaTransformer(true).transform(new PostgresSourceDialect().discover(connection, settings.tables())
+                    .tables().stream().filter(table -> table.name().name().equals("customer")).findFirst().orElseThrow());
+        }
+        Validator validator = new Validator(settings);
+        try (Connection connection = postgres.connect(target)) {
+            assertEquals("rows and checksum match (300 rows)", validator.validate(connection, customer, true, 300));
+        }
+        postgres.execute(target, "UPDATE shop.customer SET email = 'changed@example.com' WHERE customer_id = 42");
+        try (Connection connection = postgres.connect(target)) {
+            FullLoadException e = assertThrows(FullLoadException.class, () -> validator.validate(connection, customer, true, 300));
+            assertThat(e.getMessage()).startsWith("validation failed: the checksum of the rows differs")
+                    .endsWith("though both have 300 rows: a row differs");
+            Settings counting = SettingsLoader.load(file, List.of("validation.mode=COUNT"));
+            assertEquals("row count matches (300)", new Validator(counting).validate(connection, customer, true, 300));
+        }
+        postgres.execute(target, "SET session_replication_role = replica; DELETE FROM shop.customer WHERE customer_id = 7");
+        try (Connection connection = postgres.connect(target)) {
+            FullLoadException e = assertThrows(FullLoadException.class,
+                    () -> new Validator(SettingsLoader.load(file, List.of())).validate(connection, customer, true, 300));
+            assertEquals("validation failed: the source has 300 rows, the target has 299", e.getMessage());
+        }
+    }
+
+    @Test
+    void aRowChangedInTheTargetDuringTheLoadFailsTheTableInTheReport() {
+        String source = postgres.createDatabase("val2_src");
+        String target = postgres.createDatabase("val2_dst");
+        SampleDatabase.create(postgres, source);
+        // The target's own trigger rewrites rows as they arrive (trigger mode NONE lets it fire).
+        postgres.execute(target, SampleDatabase.SCHEMA_SQL);
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
+                        "fullload.tables { \"include\" = [\"shop.%\"] }"),
+                "load.trigger-mode=NONE", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD", "validation.mode=CHECKSUM");
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("failed", report.table("shop.customer").get("state").asText());
+        assertThat(report.table("shop.customer").get("error").asText()).startsWith("validation failed: the checksum of the rows differs");
+        assertEquals("loaded", report.table("shop.product").get("state").asText());
+        assertEquals("rows and checksum match (50 rows)", report.table("shop.product").get("note").asText());
+    }
+}
