@@ -20,6 +20,8 @@ public record Settings(
         String controlSchema,
         ValidationMode validationMode,
         TableErrorPolicy tableErrorPolicy,
+        DataErrorPolicy dataErrorPolicy,
+        long maxRejectedRows,
         Path reportPath,
         String redactedText) {
 
@@ -33,6 +35,7 @@ public record Settings(
         requireNonNull(controlSchema, "controlSchema is null");
         requireNonNull(validationMode, "validationMode is null");
         requireNonNull(tableErrorPolicy, "tableErrorPolicy is null");
+        requireNonNull(dataErrorPolicy, "dataErrorPolicy is null");
         requireNonNull(reportPath, "reportPath is null");
         requireNonNull(redactedText, "redactedText is null");
     }

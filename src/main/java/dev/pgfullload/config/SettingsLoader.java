@@ -239,6 +239,8 @@ public final class SettingsLoader {
         String controlSchema = reader.requiredString("control.schema");
         ValidationMode validationMode = reader.enumValue("validation.mode", ValidationMode.class);
         TableErrorPolicy tableErrorPolicy = reader.enumValue("errors.table-error-policy", TableErrorPolicy.class);
+        DataErrorPolicy dataErrorPolicy = reader.enumValue("errors.data-error-policy", DataErrorPolicy.class);
+        long maxRejectedRows = reader.longValue("errors.max-rejected-rows", 0);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -246,6 +248,7 @@ public final class SettingsLoader {
                 new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
                         new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad),
                 jsonAsText, identifierCase, extensionTypesAsText, controlSchema, validationMode, tableErrorPolicy,
+                dataErrorPolicy, maxRejectedRows,
                 Path.of(reportPath), redacted(config));
     }
 

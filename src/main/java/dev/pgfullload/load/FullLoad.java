@@ -152,7 +152,8 @@ public final class FullLoad {
                 }
                 TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
-                        settings.load().parallelLoad(), control.partitionsTable());
+                        settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
+                        settings.dataErrorPolicy(), settings.maxRejectedRows());
                 results = loadAll(tables, order, loader, preparation.created());
                 if (settings.load().createForeignKeys()) {
                     results = addForeignKeys(target, catalog, tables, preparation.created(), results);
@@ -338,11 +339,13 @@ public final class FullLoad {
                 } catch (SQLException | RuntimeException e) {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
-                String validation = new Validator(settings).validate(driver, table, created, rows);
+                String validation = new Validator(settings).validate(driver, table, created, rows,
+                        control.rejectedRows(driver, runId, table.name()));
                 control.finished(driver, runId, table.name(),
                         validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
+                String note = loaded.note() == null ? validation : validation == null ? loaded.note() : loaded.note() + "; " + validation;
                 return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), rows,
-                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, validation);
+                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, note);
             } catch (Exception e) {
                 String message = describe(e);
                 LOG.error("Loading {} into {} failed: {}", sourceName, targetName, message);

@@ -2,6 +2,9 @@ package dev.pgfullload.load;
 
 import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.config.ParallelLoad;
+import dev.pgfullload.config.DataErrorPolicy;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.config.TriggerMode;
 import dev.pgfullload.report.TableLoadResult;
 import dev.pgfullload.report.TableState;
@@ -50,10 +53,14 @@ public final class TableLoader {
     private final PartitionSizing sizing;
     private final List<ParallelLoad> parallelLoad;
     private final String partitionsTable;
+    private final String rejectsTable;
+    private final DataErrorPolicy dataErrorPolicy;
+    private final long maxRejectedRows;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
                        TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing,
-                       List<ParallelLoad> parallelLoad, String partitionsTable) {
+                       List<ParallelLoad> parallelLoad, String partitionsTable, String rejectsTable,
+                       DataErrorPolicy dataErrorPolicy, long maxRejectedRows) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
@@ -64,6 +71,9 @@ public final class TableLoader {
         this.sizing = requireNonNull(sizing, "sizing is null");
         this.parallelLoad = List.copyOf(parallelLoad);
         this.partitionsTable = requireNonNull(partitionsTable, "partitionsTable is null");
+        this.rejectsTable = requireNonNull(rejectsTable, "rejectsTable is null");
+        this.dataErrorPolicy = requireNonNull(dataErrorPolicy, "dataErrorPolicy is null");
+        this.maxRejectedRows = maxRejectedRows;
     }
 
     /**
@@ -139,9 +149,11 @@ public final class TableLoader {
         }
         WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
                 fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
-                partitionsTable);
-        List<PartitionResult> written = frame.queryExecution().toRdd().toJavaRDD()
-                .mapPartitionsWithIndex(writer(spec), false).collect();
+                partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
+                        TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null);
+        List<PartitionResult> written = new ArrayList<>(frame.queryExecution().toRdd().toJavaRDD()
+                .mapPartitionsWithIndex(writer(spec), false).collect());
+        written = isolateRefusedRows(table, partitions, spec, written);
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
         long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
         long bytes = written.stream().mapToLong(PartitionResult::bytes).sum();
@@ -149,8 +161,46 @@ public final class TableLoader {
         long skipped = written.stream().filter(PartitionResult::alreadyCommitted).count();
         LOG.info("Loaded {} into {}: {} rows, {} bytes, {} partitions ({} committed before), {} COPY in {} ms", sourceName,
                 targetName, rowsWritten, bytes, written.size(), skipped, binary ? "binary" : "text", millis);
+        long rejected = written.stream().mapToLong(PartitionResult::rejected).sum();
         return new TableLoadResult(sourceName, targetName, TableState.LOADED, rowsRead, rowsWritten, bytes, millis,
-                written.size(), null);
+                written.size(), null, rejected == 0 ? null : rejected + " rows refused by the target, kept in " + rejectsTable);
+    }
+
+    /**
+     * Partitions whose first attempt hit a row the target refuses are written again, as text, in
+     * isolation (see {@link WriteSpec.RowErrors}); a refusal under STOP_TASK, or more rejected rows than
+     * {@code errors.max-rejected-rows}, fails the table.
+     */
+    private List<PartitionResult> isolateRefusedRows(TargetTable table, List<ReadPartition> partitions, WriteSpec spec,
+                                                     List<PartitionResult> written) {
+        List<Integer> refused = written.stream().filter(result -> result.dataError() != null).map(PartitionResult::partition).toList();
+        List<PartitionResult> results = new ArrayList<>(written.stream().filter(result -> result.dataError() == null).toList());
+        if (!refused.isEmpty()) {
+            LOG.warn("{}: the target refused rows in partitions {}; writing them again in isolation ({})", table.name(), refused,
+                    dataErrorPolicy);
+            Dataset<Row> again = new TableReader(spark, dialect, source, readMethod).read(table.source(),
+                    refused.stream().map(partitions::get).toList(), false);
+            List<CopyFieldType> textTypes = new ArrayList<>();
+            for (StructField field : again.schema().fields()) {
+                textTypes.add(CopyFieldType.of(field.dataType()));
+            }
+            WriteSpec isolating = spec.isolating(textTypes, refused);
+            List<PartitionResult> isolated = again.queryExecution().toRdd().toJavaRDD()
+                    .mapPartitionsWithIndex(writer(isolating), false).collect();
+            for (PartitionResult result : isolated) {
+                if (result.dataError() != null) {
+                    throw new FullLoadException(FailureCategory.LOAD, result.dataError()
+                            + " (errors.data-error-policy = STOP_TASK; LOG_ERROR would keep it in the rejects table and load the rest)");
+                }
+            }
+            results.addAll(isolated);
+        }
+        long rejected = results.stream().mapToLong(PartitionResult::rejected).sum();
+        if (rejected > maxRejectedRows) {
+            throw new FullLoadException(FailureCategory.LOAD, "the target refused " + rejected + " rows, more than"
+                    + " errors.max-rejected-rows (" + maxRejectedRows + "); they are in " + rejectsTable);
+        }
+        return results;
     }
 
     /** Static, so the closure Spark ships to executors holds the write spec and nothing of the driver. */

@@ -42,10 +42,12 @@ public final class Validator {
     /**
      * @param created the run created the table, so it holds the loaded rows and nothing else
      * @param rowsWritten rows this run committed into the table
+     * @param rejected rows the target refused, kept in the rejects table (errors.data-error-policy = LOG_ERROR)
      * @return what was checked, for the report; null when validation is off
      * @throws FullLoadException (category VERIFY) on a mismatch
      */
-    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten) throws SQLException {
+    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected)
+            throws SQLException {
         ValidationMode mode = settings.validationMode();
         if (mode == ValidationMode.NONE) {
             return null;
@@ -64,9 +66,13 @@ public final class Validator {
             // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
             targetRows = rowsWritten;
         }
-        if (sourceSide[0] != targetRows) {
+        if (sourceSide[0] != targetRows + rejected) {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
-                    + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows);
+                    + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows
+                    + (rejected == 0 ? "" : " and refused " + rejected));
+        }
+        if (rejected > 0) {
+            return "row count checked (" + targetRows + " loaded + " + rejected + " refused = " + sourceSide[0] + ")";
         }
         if (mode == ValidationMode.CHECKSUM) {
             if (!onlyLoadedRows) {

@@ -31,8 +31,12 @@ public final class PartitionWriter {
     /** Backoff before a retried attempt: 1 s, 2 s, 4 s ... up to this. */
     static final long MAX_BACKOFF_MILLIS = 16_000;
 
-    public static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
+    public static PartitionResult write(WriteSpec spec, int sparkIndex, Iterator<InternalRow> rows) throws SQLException {
+        int partition = spec.partition(sparkIndex);
         backOffIfRetried(spec, partition);
+        if (spec.rowErrors().isolate()) {
+            return RowIsolator.write(spec, partition, rows);
+        }
         RowEncoder encoder = RowEncoder.of(spec, FLUSH_BYTES + 64 * 1024);
         try (Connection connection = WriteSession.open(spec)) {
             Long committed = committedRows(connection, spec, partition);
@@ -83,6 +87,12 @@ public final class PartitionWriter {
                     }
                 }
                 connection.rollback();
+                if (e instanceof SQLException sql && isDataError(sql)) {
+                    // A row the target refuses: nothing of this partition stays; it is written again in isolation.
+                    LOG.warn("{} partition {}: the target refused a row ({}); the partition will be written again row by row"
+                            + " to find it", spec.table(), partition, sql.getMessage());
+                    return new PartitionResult(partition, rowsRead, 0, 0, false, 0, sql.getMessage());
+                }
                 throw e;
             }
             connection.commit();
@@ -91,7 +101,13 @@ public final class PartitionWriter {
         }
     }
 
-    private static Long committedRows(Connection connection, WriteSpec spec, int partition) throws SQLException {
+    /** Data exceptions (22xxx) and integrity violations (23xxx): the row is at fault, not the session. */
+    static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+
+    static Long committedRows(Connection connection, WriteSpec spec, int partition) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT rows FROM " + spec.partitionsTable()
                 + " WHERE run_id = ? AND target_table = ? AND partition = ?")) {
             statement.setString(1, spec.runId());
@@ -107,7 +123,7 @@ public final class PartitionWriter {
      * In the partition's own transaction: the rows and this record commit together. Two attempts
      * racing on one partition cannot both commit: the second waits on the first's key and fails.
      */
-    private static void recordCommitted(Connection connection, WriteSpec spec, int partition, long rows) throws SQLException {
+    static void recordCommitted(Connection connection, WriteSpec spec, int partition, long rows) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + spec.partitionsTable()
                 + " (run_id, target_table, partition, rows) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, spec.runId());
@@ -119,7 +135,7 @@ public final class PartitionWriter {
     }
 
     /** A retried attempt waits a little first, so a transient fault (a restart, too many connections) can pass. */
-    private static void backOffIfRetried(WriteSpec spec, int partition) {
+    static void backOffIfRetried(WriteSpec spec, int partition) {
         TaskContext task = TaskContext.get();
         int attempt = task == null ? 0 : task.attemptNumber();
         if (attempt > 0) {

@@ -45,20 +45,20 @@ class ValidationIT {
         }
         Validator validator = new Validator(settings);
         try (Connection connection = postgres.connect(target)) {
-            assertEquals("rows and checksum match (300 rows)", validator.validate(connection, customer, true, 300));
+            assertEquals("rows and checksum match (300 rows)", validator.validate(connection, customer, true, 300, 0));
         }
         postgres.execute(target, "UPDATE shop.customer SET email = 'changed@example.com' WHERE customer_id = 42");
         try (Connection connection = postgres.connect(target)) {
-            FullLoadException e = assertThrows(FullLoadException.class, () -> validator.validate(connection, customer, true, 300));
+            FullLoadException e = assertThrows(FullLoadException.class, () -> validator.validate(connection, customer, true, 300, 0));
             assertThat(e.getMessage()).startsWith("validation failed: the checksum of the rows differs")
                     .endsWith("though both have 300 rows: a row differs");
             Settings counting = SettingsLoader.load(file, List.of("validation.mode=COUNT"));
-            assertEquals("row count matches (300)", new Validator(counting).validate(connection, customer, true, 300));
+            assertEquals("row count matches (300)", new Validator(counting).validate(connection, customer, true, 300, 0));
         }
         postgres.execute(target, "SET session_replication_role = replica; DELETE FROM shop.customer WHERE customer_id = 7");
         try (Connection connection = postgres.connect(target)) {
             FullLoadException e = assertThrows(FullLoadException.class,
-                    () -> new Validator(SettingsLoader.load(file, List.of())).validate(connection, customer, true, 300));
+                    () -> new Validator(SettingsLoader.load(file, List.of())).validate(connection, customer, true, 300, 0));
             assertEquals("validation failed: the source has 300 rows, the target has 299", e.getMessage());
         }
     }
