@@ -19,6 +19,8 @@ public record Settings(
         boolean extensionTypesAsText,
         String controlSchema,
         ValidationMode validationMode,
+        boolean validateForeignKeys,
+        boolean failOnForeignKeyViolations,
         TableErrorPolicy tableErrorPolicy,
         DataErrorPolicy dataErrorPolicy,
         long maxRejectedRows,

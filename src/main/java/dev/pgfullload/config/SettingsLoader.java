@@ -238,6 +238,11 @@ public final class SettingsLoader {
         String reportPath = reader.requiredString("report.path");
         String controlSchema = reader.requiredString("control.schema");
         ValidationMode validationMode = reader.enumValue("validation.mode", ValidationMode.class);
+        Boolean validateForeignKeys = reader.booleanValue("validation.foreign-keys");
+        String violations = reader.optionalString("validation.foreign-key-violations");
+        if (violations != null && !violations.equals("WARN") && !violations.equals("FAIL")) {
+            reader.problem("validation.foreign-key-violations", "expected one of WARN, FAIL", violations);
+        }
         TableErrorPolicy tableErrorPolicy = reader.enumValue("errors.table-error-policy", TableErrorPolicy.class);
         DataErrorPolicy dataErrorPolicy = reader.enumValue("errors.data-error-policy", DataErrorPolicy.class);
         long maxRejectedRows = reader.longValue("errors.max-rejected-rows", 0);
@@ -247,7 +252,8 @@ public final class SettingsLoader {
         return new Settings(source, readMethod, target, new TableSelection(include, exclude),
                 new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
                         new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad),
-                jsonAsText, identifierCase, extensionTypesAsText, controlSchema, validationMode, tableErrorPolicy,
+                jsonAsText, identifierCase, extensionTypesAsText, controlSchema, validationMode, validateForeignKeys,
+                "FAIL".equals(violations), tableErrorPolicy,
                 dataErrorPolicy, maxRejectedRows,
                 Path.of(reportPath), redacted(config));
     }

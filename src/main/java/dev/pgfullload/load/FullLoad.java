@@ -158,6 +158,9 @@ public final class FullLoad {
                 if (settings.load().createForeignKeys()) {
                     results = addForeignKeys(target, catalog, tables, preparation.created(), results);
                 }
+                if (settings.validateForeignKeys() && triggerMode != TriggerMode.NONE) {
+                    results = checkForeignKeys(target, results, preparationActions);
+                }
                 boolean allLoaded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
                 control.finishRun(target, runId, allLoaded);
             }
@@ -170,6 +173,43 @@ public final class FullLoad {
         } catch (FullLoadException e) {
             return failed(started, preparationActions, e);
         }
+    }
+
+    /**
+     * The load bypassed foreign keys: count the rows of loaded tables that break one, report each, and
+     * with {@code validation.foreign-key-violations = FAIL} fail the referencing table.
+     */
+    private List<TableLoadResult> checkForeignKeys(Connection target, List<TableLoadResult> results, List<String> notes)
+            throws SQLException {
+        Set<TableName> loaded = new java.util.HashSet<>();
+        Map<String, TableName> names = new HashMap<>();
+        for (TableLoadResult result : results) {
+            int dot = result.target().indexOf('.');
+            TableName name = new TableName(result.target().substring(0, dot), result.target().substring(dot + 1));
+            names.put(result.target(), name);
+            if (result.state() == TableState.LOADED) {
+                loaded.add(name);
+            }
+        }
+        List<Validator.ForeignKeyViolation> violations = Validator.foreignKeyViolations(target, loaded);
+        Map<String, TableLoadResult> byTarget = new LinkedHashMap<>();
+        results.forEach(result -> byTarget.put(result.target(), result));
+        for (Validator.ForeignKeyViolation violation : violations) {
+            String line = violation.rows() + " rows of " + violation.table() + " break foreign key " + violation.constraint()
+                    + " (no matching row in " + violation.referenced() + ")";
+            LOG.warn("Foreign key check: {}", line);
+            notes.add("foreign key check: " + line);
+            if (settings.failOnForeignKeyViolations()) {
+                TableLoadResult result = byTarget.get(violation.table().toString());
+                byTarget.put(result.target(), new TableLoadResult(result.source(), result.target(), TableState.FAILED,
+                        result.rowsRead(), result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(),
+                        "foreign key check: " + line, result.note()));
+            }
+        }
+        if (violations.isEmpty() && !loaded.isEmpty()) {
+            notes.add("foreign key check: no row of the loaded tables breaks a foreign key between them");
+        }
+        return List.copyOf(byTarget.values());
     }
 
     /** Switches back on the triggers a crashed run left off, and says so. */

@@ -88,6 +88,65 @@ public final class Validator {
         return "row count matches (" + targetRows + ")";
     }
 
+    /** Rows that break a foreign key: the constraint, the referencing and referenced tables, and how many. */
+    public record ForeignKeyViolation(String constraint, TableName table, TableName referenced, long rows) {
+    }
+
+    private static final String TARGET_FOREIGN_KEYS_SQL = """
+            SELECT con.conname, rn.nspname, r.relname, fn.nspname, f.relname,
+                   (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num),
+                   (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num)
+            FROM pg_catalog.pg_constraint con
+            JOIN pg_catalog.pg_class r ON r.oid = con.conrelid JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+            JOIN pg_catalog.pg_class f ON f.oid = con.confrelid JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
+            WHERE con.contype = 'f' AND %s
+            ORDER BY rn.nspname, r.relname, con.conname
+            """;
+
+    /**
+     * After a load that bypassed foreign keys: for each foreign key between loaded tables, the rows of
+     * the referencing table whose key (all columns set, MATCH SIMPLE) has no referenced row.
+     */
+    public static List<ForeignKeyViolation> foreignKeyViolations(Connection target, java.util.Set<TableName> loaded)
+            throws SQLException {
+        List<ForeignKeyViolation> violations = new ArrayList<>();
+        List<Object[]> keys = new ArrayList<>();
+        // A foreign key on a partitioned table has copies on its partitions (PostgreSQL 11 and later): count it once.
+        String own = target.getMetaData().getDatabaseMajorVersion() >= 11 ? "con.conparentid = 0" : "TRUE";
+        try (Statement statement = target.createStatement();
+             ResultSet rows = statement.executeQuery(TARGET_FOREIGN_KEYS_SQL.formatted(own))) {
+            while (rows.next()) {
+                TableName table = new TableName(rows.getString(2), rows.getString(3));
+                TableName referenced = new TableName(rows.getString(4), rows.getString(5));
+                if (loaded.contains(table) && loaded.contains(referenced)) {
+                    keys.add(new Object[] {rows.getString(1), table, referenced, (String[]) rows.getArray(6).getArray(),
+                            (String[]) rows.getArray(7).getArray()});
+                }
+            }
+        }
+        for (Object[] key : keys) {
+            String[] columns = (String[]) key[3];
+            String[] referencedColumns = (String[]) key[4];
+            List<String> set = new ArrayList<>();
+            List<String> match = new ArrayList<>();
+            for (int i = 0; i < columns.length; i++) {
+                set.add("c." + Identifiers.quote(columns[i]) + " IS NOT NULL");
+                match.add("p." + Identifiers.quote(referencedColumns[i]) + " = c." + Identifiers.quote(columns[i]));
+            }
+            String sql = "SELECT count(*) FROM " + ((TableName) key[1]).quoted() + " c WHERE " + String.join(" AND ", set)
+                    + " AND NOT EXISTS (SELECT 1 FROM " + ((TableName) key[2]).quoted() + " p WHERE " + String.join(" AND ", match) + ")";
+            try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+                rows.next();
+                if (rows.getLong(1) > 0) {
+                    violations.add(new ForeignKeyViolation((String) key[0], (TableName) key[1], (TableName) key[2], rows.getLong(1)));
+                }
+            }
+        }
+        return violations;
+    }
+
     /** Count and, for CHECKSUM, the checksum of {@code ROW(expressions)} over the table. */
     static long[] measure(Connection connection, TableName table, List<String> expressions, ValidationMode mode)
             throws SQLException {

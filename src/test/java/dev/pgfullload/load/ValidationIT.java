@@ -64,6 +64,35 @@ class ValidationIT {
     }
 
     @Test
+    void rowsThatBreakAForeignKeyTheLoadBypassedAreCountedAndCanFailTheTable() {
+        String source = postgres.createDatabase("fk_src");
+        String target = postgres.createDatabase("fk_dst");
+        // The source has no foreign key: three orders point at a customer that does not exist.
+        postgres.execute(source, """
+                CREATE TABLE public.customer (id integer PRIMARY KEY);
+                CREATE TABLE public.orders (id integer PRIMARY KEY, customer_id integer);
+                INSERT INTO public.customer SELECT generate_series(1, 10);
+                INSERT INTO public.orders SELECT g, CASE WHEN g <= 3 THEN 99 WHEN g = 4 THEN NULL ELSE g END FROM generate_series(1, 10) g;
+                """);
+        postgres.execute(target, """
+                CREATE TABLE public.customer (id integer PRIMARY KEY);
+                CREATE TABLE public.orders (id integer PRIMARY KEY, customer_id integer REFERENCES public.customer);
+                """);
+        Path file = TestingJob.settingsFile(directory, postgres, source, target, "");
+        TestingJob.Outcome warned = TestingJob.run(file);
+        assertEquals(0, warned.status(), warned.out() + warned.err());
+        assertThat(ReportFile.read(warned.report()).root().get("preparation").toString())
+                .contains("foreign key check: 3 rows of public.orders break foreign key orders_customer_id_fkey (no matching row in public.customer)");
+
+        postgres.execute(target, "TRUNCATE public.customer, public.orders");
+        TestingJob.Outcome failed = TestingJob.run(file, "validation.foreign-key-violations=FAIL");
+        assertEquals(4, failed.status(), failed.out() + failed.err());
+        assertEquals("foreign key check: 3 rows of public.orders break foreign key orders_customer_id_fkey (no matching row in public.customer)",
+                ReportFile.read(failed.report()).table("public.orders").get("error").asText());
+        assertEquals("loaded", ReportFile.read(failed.report()).table("public.customer").get("state").asText());
+    }
+
+    @Test
     void aRowChangedInTheTargetDuringTheLoadFailsTheTableInTheReport() {
         String source = postgres.createDatabase("val2_src");
         String target = postgres.createDatabase("val2_dst");
