@@ -19,6 +19,9 @@ import dev.pgfullload.write.PartitionWriter;
 import dev.pgfullload.write.WriteSpec;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import dev.pgfullload.jdbc.Connections;
 import dev.pgfullload.source.PartitionSizing;
 import dev.pgfullload.source.ReadPartition;
@@ -151,7 +154,7 @@ public final class TableLoader {
                 fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
                 partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
                         TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null);
-        List<PartitionResult> written = new ArrayList<>(frame.queryExecution().toRdd().toJavaRDD()
+        List<PartitionResult> written = new ArrayList<>(internalRows(frame).toJavaRDD()
                 .mapPartitionsWithIndex(writer(spec), false).collect());
         written = isolateRefusedRows(table, partitions, spec, written);
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
@@ -185,7 +188,7 @@ public final class TableLoader {
                 textTypes.add(CopyFieldType.of(field.dataType()));
             }
             WriteSpec isolating = spec.isolating(textTypes, refused);
-            List<PartitionResult> isolated = again.queryExecution().toRdd().toJavaRDD()
+            List<PartitionResult> isolated = internalRows(again).toJavaRDD()
                     .mapPartitionsWithIndex(writer(isolating), false).collect();
             for (PartitionResult result : isolated) {
                 if (result.dataError() != null) {
@@ -201,6 +204,19 @@ public final class TableLoader {
                     + " errors.max-rejected-rows (" + maxRejectedRows + "); they are in " + rejectsTable);
         }
         return results;
+    }
+
+    /**
+     * The rows of {@code frame} in Spark's internal form. A plain scan of pg-fullload's COPY source is
+     * taken straight from the scan, without the copy into UnsafeRows that a plan's output gets: the
+     * writer consumes each row before the next is read.
+     */
+    static RDD<InternalRow> internalRows(Dataset<Row> frame) {
+        SparkPlan plan = frame.queryExecution().executedPlan();
+        if (plan instanceof BatchScanExec scan && scan.scan().getClass().getName().startsWith("dev.pgfullload.")) {
+            return scan.inputRDD();
+        }
+        return frame.queryExecution().toRdd();
     }
 
     /** Static, so the closure Spark ships to executors holds the write spec and nothing of the driver. */
