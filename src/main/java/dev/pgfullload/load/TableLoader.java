@@ -20,6 +20,7 @@ import dev.pgfullload.write.WriteSpec;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import dev.pgfullload.jdbc.Connections;
@@ -213,6 +214,11 @@ public final class TableLoader {
      */
     static RDD<InternalRow> internalRows(Dataset<Row> frame) {
         SparkPlan plan = frame.queryExecution().executedPlan();
+        // Spark puts a projection of every column, in order, over the scan: it changes nothing but the row format.
+        if (plan instanceof ProjectExec project && project.child() instanceof BatchScanExec
+                && project.output().equals(project.child().output())) {
+            plan = project.child();
+        }
         if (plan instanceof BatchScanExec scan && scan.scan().getClass().getName().startsWith("dev.pgfullload.")) {
             return scan.inputRDD();
         }

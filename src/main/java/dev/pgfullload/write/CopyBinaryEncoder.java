@@ -99,7 +99,12 @@ public final class CopyBinaryEncoder implements RowEncoder {
         int n = text.numBytes();
         ensure(4 + n);
         putInt(n);
-        Platform.copyMemory(text.getBaseObject(), text.getBaseOffset(), buffer, Platform.BYTE_ARRAY_OFFSET + length, n);
+        if (text.getBaseObject() instanceof byte[] bytes) {
+            // System.arraycopy is an intrinsic in every JIT tier; Unsafe copies are checked call by call under C1.
+            System.arraycopy(bytes, (int) (text.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET), buffer, length, n);
+        } else {
+            Platform.copyMemory(text.getBaseObject(), text.getBaseOffset(), buffer, Platform.BYTE_ARRAY_OFFSET + length, n);
+        }
         length += n;
     }
 
