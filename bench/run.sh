@@ -11,6 +11,7 @@
 #   --runs K      rounds; every tool runs once per round, in turn (default 3)
 #   --heap SIZE   pg-fullload's JVM heap (default 1g)
 #   --keep-data   reuse the source data set when it already has the requested shape
+#   --tools LIST  comma-separated subset of: pg-fullload,spark-jdbc,pg_dump,copy-pipe,pgloader (default all)
 #
 # Source database bench_src and target database bench_dst on the PostgreSQL at --host:--port
 # (default 127.0.0.1:5432, user postgres, password from PGPASSWORD if needed). The target database is
@@ -34,6 +35,7 @@ host=127.0.0.1
 port=5432
 user=postgres
 keep=false
+tools="pg-fullload,spark-jdbc,pg_dump,copy-pipe,pgloader"
 while [ "$#" -gt 0 ]; do
     case "$1" in
         --rows) rows="$2"; shift 2 ;;
@@ -45,7 +47,8 @@ while [ "$#" -gt 0 ]; do
         --port) port="$2"; shift 2 ;;
         --user) user="$2"; shift 2 ;;
         --keep-data) keep=true; shift ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        --tools) tools="$2"; shift 2 ;;
+        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -189,16 +192,17 @@ fresh_target
 
 pgloader_available=false
 command -v pgloader >/dev/null 2>&1 && pgloader_available=true
+wanted() { case ",$tools," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 for round in $(seq 1 "$runs"); do
     echo "== round $round of $runs" >&2
-    run_pg_fullload
-    if [ "$shape" = wide ]; then
+    wanted pg-fullload && run_pg_fullload
+    if [ "$shape" = wide ] && wanted spark-jdbc; then
         run_spark_jdbc "Spark JDBC writer (defaults)" plain
         run_spark_jdbc "Spark JDBC writer (reWriteBatched)" rewrite
     fi
-    run_pg_dump
-    run_copy_pipe
-    if [ "$pgloader_available" = true ]; then
+    wanted pg_dump && run_pg_dump
+    wanted copy-pipe && run_copy_pipe
+    if [ "$pgloader_available" = true ] && wanted pgloader; then
         run_pgloader
     fi
 done
