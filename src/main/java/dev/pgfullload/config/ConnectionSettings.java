@@ -8,11 +8,13 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Where and as whom to connect. The password never appears in {@link #toString()}.
+ * Where and as whom to connect. The password (and a TLS key's password) never appears in {@link #toString()}.
  *
  * @param fetchSize rows per round trip when reading (only meaningful for a source)
+ * @param tls the TLS settings, passed to the driver as its ssl properties
  */
-public record ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties)
+public record ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties,
+                                 TlsSettings tls)
         implements Serializable {
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
@@ -20,12 +22,18 @@ public record ConnectionSettings(String url, String user, String password, int f
     public ConnectionSettings {
         requireNonNull(url, "url is null");
         properties = Map.copyOf(properties);
+        tls = tls == null ? TlsSettings.NONE : tls;
     }
 
-    /** Driver properties: the extra ones, then user and password. */
+    public ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties) {
+        this(url, user, password, fetchSize, properties, TlsSettings.NONE);
+    }
+
+    /** Driver properties: the extra ones, then the TLS ones, then user and password. */
     public Properties driverProperties() {
         Properties result = new Properties();
         result.putAll(properties);
+        result.putAll(tls.driverProperties());
         if (user != null) {
             result.setProperty("user", user);
         }
@@ -47,6 +55,24 @@ public record ConnectionSettings(String url, String user, String password, int f
         return query < 0 ? hostPort : hostPort.substring(0, query);
     }
 
+    /** The database named in the URL (between the host part and the parameters), or null when it names none. */
+    public String database() {
+        int start = url.indexOf("//");
+        if (start < 0) {
+            return null;
+        }
+        int slash = url.indexOf('/', start + 2);
+        if (slash < 0) {
+            return null;
+        }
+        int query = url.indexOf('?', slash);
+        String name = query < 0 ? url.substring(slash + 1) : url.substring(slash + 1, query);
+        if (name.isEmpty()) {
+            return null;
+        }
+        return java.net.URLDecoder.decode(name, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The URL with any password in its parameters replaced by "***", for messages and logs. */
     public String redactedUrl() {
         return redactUrl(url);
@@ -60,6 +86,6 @@ public record ConnectionSettings(String url, String user, String password, int f
     @Override
     public String toString() {
         return "ConnectionSettings[url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-                + ", fetchSize=" + fetchSize + ", properties=" + properties.keySet() + "]";
+                + ", fetchSize=" + fetchSize + ", properties=" + properties.keySet() + (tls.isNone() ? "" : ", ssl=" + tls) + "]";
     }
 }

@@ -270,14 +270,71 @@ public final class SettingsLoader {
         } else if (passwordFile != null) {
             password = readPasswordFile(reader, side + ".password-file", passwordFile);
         }
-        if (url == null || properties == null) {
+        TlsSettings tls = tls(reader, side, url, properties);
+        if (url == null || properties == null || tls == null) {
             return null;
         }
         if (!url.startsWith("jdbc:")) {
             reader.problem(side + ".url", "expected a JDBC URL starting with jdbc:", ConnectionSettings.redactUrl(url));
             return null;
         }
-        return new ConnectionSettings(url, user, password, fetchSize, properties);
+        return new ConnectionSettings(url, user, password, fetchSize, properties, tls);
+    }
+
+    /**
+     * {@code side.ssl}: each field becomes one pgjdbc property. The same property in {@code side.properties}
+     * or in the URL too is a conflict (in the URL it would silently win: the driver's rule).
+     */
+    private static TlsSettings tls(Reader reader, String side, String url, Map<String, String> properties) {
+        String key = side + ".ssl";
+        if (reader.config().getIsNull(ROOT + "." + key)) {
+            return TlsSettings.NONE;
+        }
+        ConfigValue object = reader.config().getValue(ROOT + "." + key);
+        if (object.valueType() != ConfigValueType.OBJECT) {
+            reader.problem(key, "expected an object such as { mode = verify-full, root-cert = \"/path/root.crt\" }",
+                    object.render(ConfigRenderOptions.concise()));
+            return null;
+        }
+        String mode = reader.optionalString(key + ".mode");
+        String rootCert = reader.optionalString(key + ".root-cert");
+        String cert = reader.optionalString(key + ".cert");
+        String clientKey = reader.optionalString(key + ".key");
+        String keyPassword = reader.optionalString(key + ".key-password");
+        boolean valid = true;
+        if (mode != null && !TlsSettings.MODES.contains(mode.toLowerCase(java.util.Locale.ROOT))) {
+            reader.problem(key + ".mode", "expected one of " + String.join(", ", TlsSettings.MODES), mode);
+            valid = false;
+        }
+        String[] names = {"mode", "root-cert", "cert", "key", "key-password"};
+        String[] values = {mode, rootCert, cert, clientKey, keyPassword};
+        for (int i = 0; i < names.length; i++) {
+            String property = TlsSettings.DRIVER_PROPERTIES.get(i);
+            if (values[i] != null && properties != null && properties.containsKey(property)) {
+                reader.problems().add(ROOT + "." + key + "." + names[i] + " and " + ROOT + "." + side + ".properties."
+                        + property + " set the same driver property: give only " + ROOT + "." + key + "." + names[i]);
+                valid = false;
+            } else if (values[i] != null && urlParameters(url).contains(property)) {
+                reader.problems().add(ROOT + "." + key + "." + names[i] + " and the " + property + " parameter of "
+                        + ROOT + "." + side + ".url set the same driver property, and the URL's would win: give only "
+                        + ROOT + "." + key + "." + names[i]);
+                valid = false;
+            }
+        }
+        return valid ? new TlsSettings(mode, rootCert, cert, clientKey, keyPassword) : null;
+    }
+
+    /** The parameter names of a JDBC URL's query (the driver's names are case-sensitive). */
+    private static Set<String> urlParameters(String url) {
+        Set<String> names = new TreeSet<>();
+        int query = url == null ? -1 : url.indexOf('?');
+        if (query >= 0) {
+            for (String parameter : url.substring(query + 1).split("&")) {
+                int equals = parameter.indexOf('=');
+                names.add(equals < 0 ? parameter : parameter.substring(0, equals));
+            }
+        }
+        return names;
     }
 
     private static String readPasswordFile(Reader reader, String key, String file) {

@@ -3,6 +3,7 @@ package dev.pgfullload.jdbc;
 import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.schema.Identifiers;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,12 @@ public final class Connections {
     /** Seconds to wait for a server before giving up, unless the URL or the properties say otherwise. */
     static final String DEFAULT_CONNECT_TIMEOUT_SECONDS = "10";
 
+    /**
+     * Seconds the whole login may take (TLS, authentication), unless the URL or the properties say
+     * otherwise: a port that accepts the connection and never answers would otherwise hang the run.
+     */
+    static final String DEFAULT_LOGIN_TIMEOUT_SECONDS = "30";
+
     private Connections() {
     }
 
@@ -26,6 +33,9 @@ public final class Connections {
         if (settings.url().startsWith("jdbc:postgresql:")) {
             if (!settings.url().contains("connectTimeout=")) {
                 properties.putIfAbsent("connectTimeout", DEFAULT_CONNECT_TIMEOUT_SECONDS);
+            }
+            if (!settings.url().contains("loginTimeout=")) {
+                properties.putIfAbsent("loginTimeout", DEFAULT_LOGIN_TIMEOUT_SECONDS);
             }
             properties.putIfAbsent("ApplicationName", applicationName);
         }
@@ -40,23 +50,43 @@ public final class Connections {
         FailureCategory category = "source".equals(side) ? FailureCategory.SOURCE_CONNECT : FailureCategory.TARGET_CONNECT;
         String where = side + " database " + settings.redactedUrl();
         String user = settings.user() == null ? "(none given)" : settings.user();
+        String quotedUser = settings.user() == null ? "<user>" : Identifiers.quote(settings.user());
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String advice = switch (state) {
-            case "28P01" -> "password authentication failed for user " + user + " on the " + where
-                    + ": check " + side + ".user and the password (" + side + ".password or " + side + ".password-file)";
-            case "28000" -> "the " + where + " refused user " + user + " (" + e.getMessage()
-                    + "): the migration user must be a registered role with LOGIN in that database"
-                    + " (CREATE ROLE ... LOGIN, or ALTER ROLE " + user + " LOGIN) and be allowed by pg_hba.conf";
-            case "3D000" -> "the " + where + " does not exist (" + e.getMessage()
-                    + "): create it first, or correct " + side + ".url";
-            case "08001", "08004", "08006" -> "cannot reach the " + side + " server at " + settings.endpoint()
-                    + " (" + e.getMessage() + "): check host and port in " + side
-                    + ".url, and that the server is running and accepts TCP connections from here";
-            case "53300" -> "the " + side + " server at " + settings.endpoint()
-                    + " has no connection slots left (" + e.getMessage() + "): lower load.max-full-load-subtasks"
-                    + " or raise max_connections";
-            default -> "cannot connect to the " + where + " as " + user + ": " + e.getMessage();
-        };
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        String firstLine = message.lines().findFirst().orElse(message);
+        String sslMode = settings.tls().mode() != null ? settings.tls().mode()
+                : settings.properties().getOrDefault("sslmode", "prefer (the driver's default)");
+        String advice;
+        if (message.contains("does not support SSL")) {
+            advice = "the " + side + " server at " + settings.endpoint() + " does not support SSL, and " + side
+                    + ".ssl.mode = " + sslMode + " requires it (" + firstLine + "): turn ssl on in the server's"
+                    + " postgresql.conf, or set " + side + ".ssl.mode = prefer or disable if the network is trusted";
+        } else if (state.startsWith("08") && (message.contains("SSL") || message.contains("certificate")
+                || message.contains("hostnameverifier"))) {
+            advice = "the TLS connection to the " + side + " server at " + settings.endpoint() + " failed (" + firstLine
+                    + "): check " + side + ".ssl (mode " + sslMode + ", root-cert, cert, key, key-password) against the"
+                    + " server's certificate";
+        } else {
+            advice = switch (state) {
+                case "28P01" -> "password authentication failed for user " + user + " on the " + where
+                        + ": check " + side + ".user and the password (" + side + ".password or " + side + ".password-file)";
+                case "28000" -> "the " + where + " refused user " + user + " (" + firstLine
+                        + "): the migration user must be a registered role with LOGIN in that database"
+                        + " (CREATE ROLE " + quotedUser + " LOGIN, or ALTER ROLE " + quotedUser + " LOGIN) and be allowed by pg_hba.conf";
+                case "42501" -> "the " + where + " refused user " + user + " (" + firstLine + "): "
+                        + (settings.database() == null ? "grant it the CONNECT privilege on the database"
+                        : "run GRANT CONNECT ON DATABASE " + Identifiers.quote(settings.database()) + " TO " + quotedUser);
+                case "3D000" -> "the " + where + " does not exist (" + firstLine
+                        + "): create it first, or correct " + side + ".url";
+                case "08001", "08004", "08006" -> "cannot reach the " + side + " server at " + settings.endpoint()
+                        + " (" + firstLine + "): check host and port in " + side
+                        + ".url, and that the server is running and accepts TCP connections from here";
+                case "53300" -> "the " + side + " server at " + settings.endpoint()
+                        + " has no connection slots left (" + firstLine + "): lower load.max-full-load-subtasks"
+                        + " or raise max_connections";
+                default -> "cannot connect to the " + where + " as " + user + ": " + firstLine;
+            };
+        }
         return new FullLoadException(category, advice, e);
     }
 }

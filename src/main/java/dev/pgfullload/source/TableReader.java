@@ -78,8 +78,12 @@ public final class TableReader {
         if (source.password() != null) {
             reader = reader.option("password", source.password());
         }
-        for (var property : source.properties().entrySet()) {
-            reader = reader.option("property." + property.getKey(), property.getValue());
+        // The extra driver properties and the TLS ones; user and password have their own options above.
+        Properties properties = source.driverProperties();
+        properties.remove("user");
+        properties.remove("password");
+        for (String name : properties.stringPropertyNames()) {
+            reader = reader.option("property." + name, properties.getProperty(name));
         }
         if (dialect.sessionInitStatement() != null) {
             reader = reader.option("sessionInitStatement", dialect.sessionInitStatement());

@@ -65,6 +65,39 @@ class ConnectionSettingsTest {
     }
 
     @Test
+    void driverPropertiesCarryTheTlsSettingsAfterTheExtras() {
+        Properties properties = new ConnectionSettings("jdbc:postgresql://h/app", "loader", "pw", 0,
+                Map.of("tcpKeepAlive", "true"), new TlsSettings("verify-full", "/root.crt", null, "/key.pk8", "kpw"))
+                .driverProperties();
+        Properties expected = new Properties();
+        expected.setProperty("tcpKeepAlive", "true");
+        expected.setProperty("sslmode", "verify-full");
+        expected.setProperty("sslrootcert", "/root.crt");
+        expected.setProperty("sslkey", "/key.pk8");
+        expected.setProperty("sslpassword", "kpw");
+        expected.setProperty("user", "loader");
+        expected.setProperty("password", "pw");
+        assertEquals(expected, properties);
+    }
+
+    @Test
+    void toStringShowsTheTlsSettingsButNotTheKeyPassword() {
+        ConnectionSettings settings = new ConnectionSettings("jdbc:postgresql://h/app", "loader", null, 0, Map.of(),
+                new TlsSettings("require", null, null, null, "Key-Pw-9"));
+        assertEquals("ConnectionSettings[url=jdbc:postgresql://h/app, user=loader, password=none, fetchSize=0, properties=[],"
+                + " ssl=TlsSettings[mode=require, rootCert=null, cert=null, key=null, keyPassword=***]]", settings.toString());
+    }
+
+    @Test
+    void databaseIsThePathOfTheUrl() {
+        assertEquals("app", url("jdbc:postgresql://h:5432/app?ssl=true").database());
+        assertEquals("my db", url("jdbc:postgresql://h/my%20db").database());
+        assertEquals(null, url("jdbc:postgresql://h:5432/").database());
+        assertEquals(null, url("jdbc:postgresql://h:5432").database());
+        assertEquals(null, url("jdbc:postgresql:app").database());
+    }
+
+    @Test
     void aUrlIsRequired() {
         NullPointerException e = assertThrows(NullPointerException.class,
                 () -> new ConnectionSettings(null, null, null, 0, Map.of()));

@@ -477,6 +477,83 @@ class SettingsLoaderTest {
                 + " (got jdbc:mysql://h/app?password=***)"), e.problems());
     }
 
+    // ---- TLS ----
+
+    @Test
+    void withoutSslSettingsTheDriverKeepsItsDefaults() {
+        Settings settings = SettingsLoader.load(null, URLS);
+        assertEquals(TlsSettings.NONE, settings.source().tls());
+        assertEquals(TlsSettings.NONE, settings.target().tls());
+        assertFalse(settings.target().driverProperties().containsKey("sslmode"));
+    }
+
+    @Test
+    void sslSettingsFromAFileBecomeDriverProperties() throws IOException {
+        Path file = file("tls.conf", URLS_HOCON + """
+                fullload.target.ssl {
+                  mode = verify-full
+                  root-cert = "/etc/pg-fullload/root.crt"
+                  cert = "/etc/pg-fullload/client.crt"
+                  key = "/etc/pg-fullload/client.pk8"
+                  key-password = "Key-Secret-1"
+                }
+                fullload.source.ssl.mode = REQUIRE
+                """);
+        Settings settings = SettingsLoader.load(file, List.of());
+        assertEquals(new TlsSettings("verify-full", "/etc/pg-fullload/root.crt", "/etc/pg-fullload/client.crt",
+                "/etc/pg-fullload/client.pk8", "Key-Secret-1"), settings.target().tls());
+        assertEquals("require", settings.source().tls().mode(), "the mode is lower-cased, as the driver expects");
+        java.util.Properties properties = settings.target().driverProperties();
+        assertEquals("verify-full", properties.getProperty("sslmode"));
+        assertEquals("/etc/pg-fullload/root.crt", properties.getProperty("sslrootcert"));
+        assertEquals("/etc/pg-fullload/client.crt", properties.getProperty("sslcert"));
+        assertEquals("/etc/pg-fullload/client.pk8", properties.getProperty("sslkey"));
+        assertEquals("Key-Secret-1", properties.getProperty("sslpassword"));
+        assertHidden(settings.toString() + settings.target(), "Key-Secret-1");
+        assertTrue(settings.toString().contains("key-password=\"***\""), settings.toString());
+    }
+
+    @Test
+    void anUnknownSslModeIsAProblemNamingTheModes() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("target.ssl.mode=verify", "source.ssl.key-password=Bad-Key-Pw",
+                        "source.ssl=[x]")));
+        assertEquals(List.of("fullload.source.ssl: expected an object such as { mode = verify-full, root-cert = \"/path/root.crt\" }"
+                        + " (got [\"x\"])",
+                "fullload.target.ssl.mode: expected one of disable, allow, prefer, require, verify-ca, verify-full (got verify)"),
+                e.problems());
+        assertHidden(e.getMessage(), "Bad-Key-Pw");
+    }
+
+    @Test
+    void anSslSettingAndTheSameDriverPropertyAreAConflict() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("source.ssl.mode=require", "source.properties.sslmode=disable",
+                        "target.ssl.key-password=K", "target.properties.sslpassword=P")));
+        assertEquals(List.of("fullload.source.ssl.mode and fullload.source.properties.sslmode set the same driver property:"
+                        + " give only fullload.source.ssl.mode",
+                "fullload.target.ssl.key-password and fullload.target.properties.sslpassword set the same driver property:"
+                        + " give only fullload.target.ssl.key-password"), e.problems());
+    }
+
+    @Test
+    void anSslSettingAndTheSameUrlParameterAreAConflict() {
+        SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.load(null, List.of(
+                "source.url=" + SOURCE_URL, "target.url=" + TARGET_URL + "?tcpKeepAlive=true&sslmode=disable",
+                "target.ssl.mode=verify-full")));
+        assertEquals(List.of("fullload.target.ssl.mode and the sslmode parameter of fullload.target.url set the same driver"
+                + " property, and the URL's would win: give only fullload.target.ssl.mode"), e.problems());
+    }
+
+    @Test
+    void aTypoInAnSslKeyGetsADidYouMeanAndAMisspeltKeyPasswordStaysHidden() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("target.ssl.mod=require", "source.ssl.key-pasword=Typo-Key-Pw")));
+        assertEquals(List.of("fullload.source.ssl.key-pasword: unknown setting (got ***); did you mean fullload.source.ssl.key-password?",
+                "fullload.target.ssl.mod: unknown setting (got \"require\"); did you mean fullload.target.ssl.mode?"), e.problems());
+        assertHidden(e.getMessage(), "Typo-Key-Pw");
+    }
+
     private static void assertHidden(String text, String... secrets) {
         for (String secret : secrets) {
             assertFalse(text.contains(secret), () -> "\"" + secret + "\" shown in: " + text);
