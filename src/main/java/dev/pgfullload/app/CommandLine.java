@@ -7,7 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The application arguments, the same under run-local.sh and spark-submit. */
-public record CommandLine(Path configFile, List<String> overrides, boolean help, String runId, boolean repair) {
+public record CommandLine(Path configFile, List<String> overrides, boolean help, String runId, boolean repair,
+                          boolean check) {
 
     static final String USAGE = """
             usage: pg-fullload [--config FILE] [--set key=value ...]
@@ -16,8 +17,10 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help,
               --run-id ID        name the run; running again with the id of a run that did not finish resumes it
                                  (a scheduler can pass its own, e.g. Airflow's {{ run_id }})
               --repair           only switch back on the triggers a crashed run left disabled, then exit
+              --check            discovery and preflight only: print the plan and every problem found, write
+                                 nothing, start no Spark; exit 0 when the load could run, 3 when it would be refused
               --help             this text
-            exit status: 0 all tables loaded, 2 bad settings, 3 preflight failed (nothing written),
+            exit status: 0 all tables loaded (--check: no problem), 2 bad settings, 3 preflight failed (nothing written),
                          4 one or more tables failed, 1 internal error""";
 
     public CommandLine {
@@ -30,6 +33,7 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help,
         List<String> problems = new ArrayList<>();
         boolean help = false;
         boolean repair = false;
+        boolean check = false;
         String runId = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -50,6 +54,7 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help,
                 }
                 case "--help", "-h" -> help = true;
                 case "--repair" -> repair = true;
+                case "--check" -> check = true;
                 case "--run-id" -> {
                     if (i + 1 >= args.length) {
                         problems.add("--run-id needs an id");
@@ -73,6 +78,9 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help,
         if (config == null && System.getProperty("config.file") != null) {
             config = Path.of(System.getProperty("config.file"));
         }
+        if (check && repair) {
+            problems.add("--check and --repair do not go together: --check writes nothing, --repair writes");
+        }
         if (!problems.isEmpty()) {
             throw new SettingsException(problems);
         }
@@ -80,6 +88,6 @@ public record CommandLine(Path configFile, List<String> overrides, boolean help,
             problems.add("--run-id " + runId + ": use letters, digits and . _ : + @ - (at most 200)");
             throw new SettingsException(problems);
         }
-        return new CommandLine(config, overrides, help, runId, repair);
+        return new CommandLine(config, overrides, help, runId, repair, check);
     }
 }

@@ -6,6 +6,7 @@ import dev.pgfullload.config.SettingsLoader;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import java.util.List;
+import dev.pgfullload.load.CheckReport;
 import dev.pgfullload.load.FullLoad;
 import dev.pgfullload.report.ReportWriter;
 import dev.pgfullload.report.RunReport;
@@ -19,6 +20,8 @@ import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -29,6 +32,11 @@ public final class FullLoadJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FullLoadJob.class);
     private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
+    static final String REDACTION_REGEX = "spark.redaction.regex";
+    static final String REDACTION_STRING_REGEX = "spark.redaction.string.regex";
+    /** Spark's default, and credential. */
+    static final String SECRET_KEYS = "(?i)secret|password|token|access[.]?key|credential";
+    static final String PASSWORD_PARAMETER = "(?i)password=[^&;\\s]*";
 
     private FullLoadJob() {
     }
@@ -59,6 +67,12 @@ public final class FullLoadJob {
             return ExitCode.BAD_SETTINGS.status();
         }
         String runId = commandLine.runId() != null ? commandLine.runId() : newRunId();
+        if (commandLine.check()) {
+            // Discovery and preflight only: no Spark session, no report, nothing written.
+            CheckReport check = new FullLoad(settings, runId).check();
+            check.print(out);
+            return check.passed() ? ExitCode.SUCCESS.status() : ExitCode.PREFLIGHT_FAILED.status();
+        }
         if (commandLine.repair()) {
             try {
                 List<String> repaired = new FullLoad(settings, runId).repair();
@@ -94,11 +108,35 @@ public final class FullLoadJob {
 
     static SparkSession startSpark() {
         SparkSession.Builder builder = SparkSession.builder().appName("pg-fullload");
+        SparkConf given = new SparkConf();
         // A load's plans are a scan and nothing else: compiling them into Java code costs more than it saves.
-        if (!new SparkConf().contains(WHOLE_STAGE_CODEGEN)) {
+        if (!given.contains(WHOLE_STAGE_CODEGEN)) {
             builder = builder.config(WHOLE_STAGE_CODEGEN, "false");
         }
+        for (Map.Entry<String, String> setting : redactionSettings(given).entrySet()) {
+            builder = builder.config(setting.getKey(), setting.getValue());
+        }
         return builder.getOrCreate();
+    }
+
+    /**
+     * Spark's redaction of secrets in its UI, event log and logs, where the user has not set it:
+     * {@code spark.redaction.regex} hides the value of every setting, environment variable, system
+     * property and data source option whose key (or value) matches: Spark's default
+     * ({@code secret|password|token|access[.]?key}) already covers the COPY source's {@code password}
+     * option and the TLS {@code property.sslpassword}; {@code credential} is added, as the settings
+     * loader treats it as a secret too. {@code spark.redaction.string.regex} hides a
+     * {@code password=...} parameter inside any text Spark redacts (a JDBC URL in a plan).
+     */
+    static Map<String, String> redactionSettings(SparkConf given) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (!given.contains(REDACTION_REGEX)) {
+            settings.put(REDACTION_REGEX, SECRET_KEYS);
+        }
+        if (!given.contains(REDACTION_STRING_REGEX)) {
+            settings.put(REDACTION_STRING_REGEX, PASSWORD_PARAMETER);
+        }
+        return settings;
     }
 
     static String newRunId() {

@@ -25,6 +25,9 @@ public final class ControlTables {
     /** A table's state in a run. */
     public enum State { PENDING, LOADING, LOADED, FAILED, SUSPENDED, VALIDATED }
 
+    /** Every control table, by name. */
+    public static final List<String> TABLE_NAMES = List.of("runs", "tables", "partitions", "disabled_triggers", "rejects");
+
     private final String schema;
 
     public ControlTables(String schema) {
@@ -48,21 +51,55 @@ public final class ControlTables {
         return Identifiers.quote(schema) + "." + Identifiers.quote(name);
     }
 
-    /** True once a run has created the control tables in this target. */
+    /**
+     * True once a run has created the control tables in this target. Read from the catalog by name, so
+     * a user without USAGE on the control schema gets an answer, not an error (preflight says what to grant).
+     */
     public boolean exists(Connection target) throws SQLException {
-        try (PreparedStatement statement = target.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, table("disabled_triggers"));
+        return existing(target).contains("disabled_triggers");
+    }
+
+    /** The control tables this target has. */
+    private List<String> existing(Connection target) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ANY (?) AND c.relkind IN ('r', 'p')
+                """)) {
+            statement.setString(1, schema);
+            statement.setArray(2, target.createArrayOf("text", TABLE_NAMES.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private boolean schemaExists(Connection target) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+            statement.setString(1, schema);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
             }
         }
     }
 
-    /** Creates the schema and tables when missing; each statement is idempotent. */
+    /**
+     * Creates the schema and the tables that are missing. What exists is left alone, so a user needs
+     * CREATE on the database only for a missing schema, and CREATE on the schema only for a missing table.
+     */
     public void ensure(Connection target) throws SQLException {
+        if (!schemaExists(target)) {
+            try (Statement statement = target.createStatement()) {
+                statement.execute("CREATE SCHEMA " + Identifiers.quote(schema));
+            }
+        }
+        if (existing(target).containsAll(TABLE_NAMES)) {
+            return;
+        }
         try (Statement statement = target.createStatement()) {
-            statement.execute("CREATE SCHEMA IF NOT EXISTS " + Identifiers.quote(schema));
             statement.execute("CREATE TABLE IF NOT EXISTS " + table("runs") + """
                      (
                         run_id text PRIMARY KEY,

@@ -1,6 +1,15 @@
 package dev.pgfullload.load;
 
 import dev.pgfullload.config.Settings;
+import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.config.ParallelLoad;
+import dev.pgfullload.config.ValidationMode;
+import dev.pgfullload.error.Problem;
+import dev.pgfullload.schema.TargetColumn;
+import dev.pgfullload.source.PartitionSizing;
+import dev.pgfullload.source.SourceColumn;
+import dev.pgfullload.target.PrivilegeCheck;
+import java.sql.Statement;
 import dev.pgfullload.config.TriggerMode;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
@@ -23,6 +32,7 @@ import dev.pgfullload.target.PostLoad;
 import dev.pgfullload.schema.IdentifierCase;
 import dev.pgfullload.target.TargetPreparer;
 import dev.pgfullload.target.TriggerSwitch;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,94 +87,88 @@ public final class FullLoad {
 
     /**
      * Runs the load. The Spark session is started in the background while the driver discovers and
-     * prepares, and used only once the target is ready.
+     * prepares, and used only once the target is ready. Preflight runs first and finds every problem
+     * it can; any problem stops the run before anything is written, and the report lists them all.
      */
     public RunReport run(Supplier<SparkSession> sparkStarter) {
         Instant started = Instant.now();
         List<String> preparationActions = new ArrayList<>();
         CompletableFuture<SparkSession> spark = CompletableFuture.supplyAsync(sparkStarter);
-        try {
-            SourceDialect dialect = SourceDialect.forUrl(settings.source().url());
-            SourceCatalog catalog;
-            try (Connection source = Connections.open(settings.source(), "source", "pg-fullload " + runId + " discovery")) {
-                catalog = dialect.discover(source, settings.tables());
+        List<Problem> problems = new ArrayList<>();
+        SourceDialect dialect = SourceDialect.forUrl(settings.source().url());
+        Connection discoveryConnection = open(settings.source(), "source", "pg-fullload " + runId + " discovery", problems);
+        Connection targetConnection = open(settings.target(), "target", "pg-fullload " + runId + " driver", problems);
+        try (Connection discovery = discoveryConnection; Connection target = targetConnection) {
+            Findings findings = preflight(dialect, discovery, target, problems);
+            if (!problems.isEmpty()) {
+                return refused(started, problems);
             }
-            if (catalog.tables().isEmpty()) {
-                throw new FullLoadException(FailureCategory.PREFLIGHT, "no source table matches tables.include "
-                        + settings.tables().include() + " (minus tables.exclude " + settings.tables().exclude()
-                        + "): check the patterns (schema.table, % and _ wildcards, case-sensitive)");
-            }
+            discovery.close();
+            SourceCatalog catalog = findings.catalog();
             LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 
-            List<TableLoadResult> results;
-            try (Connection target = Connections.open(settings.target(), "target", "pg-fullload " + runId + " driver")) {
-                Preflight.check(target, settings.load().triggerMode());
-                boolean controlExists = control.exists(target);
-                if (controlExists) {
-                    preparationActions.addAll(repairTriggers(target, control));
+            boolean controlExists = control.exists(target);
+            if (controlExists) {
+                preparationActions.addAll(repairTriggers(target, control));
+            }
+            ControlTables.RunRecord previous = controlExists ? control.run(target, runId) : null;
+            boolean resuming = previous != null && previous.prepared();
+            if (previous != null) {
+                LOG.info("Run {} was recorded before (state {}): {}", runId, previous.state(),
+                        resuming ? "resuming it" : "it stopped before its preparation finished, which runs again");
+                preparationActions.add("resumed run " + runId + " (it was " + previous.state() + ")");
+            }
+            List<TargetTable> tables = findings.tables();
+            List<TableName> names = tables.stream().map(TargetTable::name).toList();
+            TriggerMode triggerMode = settings.load().triggerMode();
+            TargetPreparer.Preparation preparation;
+            if (resuming) {
+                control.startRun(target, runId, settings.toString());
+                // The target was prepared by the run's first attempt: preparing again would undo loaded tables.
+                preparation = new TargetPreparer.Preparation(Set.of(), control.createdTables(target, runId).stream()
+                        .map(name -> names.stream().filter(candidate -> candidate.toString().equals(name)).findFirst().orElse(null))
+                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()), List.of(), List.of());
+            } else {
+                // Refusals that depend on the target's tables run inside preparation, before it changes anything.
+                preparation = TargetPreparer.prepare(target, tables,
+                        settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad(), (kept, targetKeys) -> {
+                            if (triggerMode == TriggerMode.NONE) {
+                                List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                                keys.addAll(targetKeys);
+                                LoadOrder.parentsFirst(names, keys);
+                            }
+                            if (triggerMode == TriggerMode.DISABLE_TRIGGERS) {
+                                TriggerSwitch.checkCanDisable(target, kept);
+                            }
+                            // Every check passed: the run is recorded in the preparation's own transaction.
+                            control.ensure(target);
+                            control.startRun(target, runId, settings.toString());
+                        });
+                for (TargetTable table : tables) {
+                    control.pending(target, runId, table.source().name(), table.name(), preparation.created().contains(table.name()));
                 }
-                ControlTables.RunRecord previous = controlExists ? control.run(target, runId) : null;
-                boolean resuming = previous != null && previous.prepared();
-                if (previous != null) {
-                    LOG.info("Run {} was recorded before (state {}): {}", runId, previous.state(),
-                            resuming ? "resuming it" : "it stopped before its preparation finished, which runs again");
-                    preparationActions.add("resumed run " + runId + " (it was " + previous.state() + ")");
-                }
-                SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText(), settings.identifierCase(),
-                        settings.extensionTypesAsText(), Preflight.installedExtensions(target));
-                List<TargetTable> tables = catalog.tables().stream().map(transformer::transform).toList();
-                List<TableName> names = tables.stream().map(TargetTable::name).toList();
-                TriggerMode triggerMode = settings.load().triggerMode();
-                TargetPreparer.Preparation preparation;
-                if (resuming) {
-                    control.startRun(target, runId, settings.toString());
-                    // The target was prepared by the run's first attempt: preparing again would undo loaded tables.
-                    preparation = new TargetPreparer.Preparation(Set.of(), control.createdTables(target, runId).stream()
-                            .map(name -> names.stream().filter(candidate -> candidate.toString().equals(name)).findFirst().orElse(null))
-                            .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()), List.of(), List.of());
-                } else {
-                    // Refusals that depend on the target's tables run inside preparation, before it changes anything.
-                    preparation = TargetPreparer.prepare(target, tables,
-                            settings.load().targetTablePrepMode(), settings.load().createPkAfterFullLoad(), (kept, targetKeys) -> {
-                                if (triggerMode == TriggerMode.NONE) {
-                                    List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
-                                    keys.addAll(targetKeys);
-                                    LoadOrder.parentsFirst(names, keys);
-                                }
-                                if (triggerMode == TriggerMode.DISABLE_TRIGGERS) {
-                                    TriggerSwitch.checkCanDisable(target, kept);
-                                }
-                                // Every check passed: the run is recorded in the preparation's own transaction.
-                                control.ensure(target);
-                                control.startRun(target, runId, settings.toString());
-                            });
-                    for (TargetTable table : tables) {
-                        control.pending(target, runId, table.source().name(), table.name(), preparation.created().contains(table.name()));
-                    }
-                    control.markPrepared(target, runId);
-                }
-                preparationActions.addAll(preparation.actions());
-                LoadOrder order = LoadOrder.unordered(names);
-                if (settings.load().triggerMode() == TriggerMode.NONE) {
-                    List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
-                    keys.addAll(preparation.foreignKeys());
-                    order = LoadOrder.parentsFirst(names, keys);
-                }
-                TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
-                        settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
-                        settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
-                        settings.dataErrorPolicy(), settings.maxRejectedRows());
-                results = loadAll(tables, order, loader, preparation.created());
-                if (settings.load().createForeignKeys()) {
-                    results = addForeignKeys(target, catalog, tables, preparation.created(), results);
-                }
-                if (settings.validateForeignKeys() && triggerMode != TriggerMode.NONE) {
-                    results = checkForeignKeys(target, results, preparationActions);
-                }
-                boolean allLoaded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
-                control.finishRun(target, runId, allLoaded);
+                control.markPrepared(target, runId);
+            }
+            preparationActions.addAll(preparation.actions());
+            LoadOrder order = LoadOrder.unordered(names);
+            if (settings.load().triggerMode() == TriggerMode.NONE) {
+                List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                keys.addAll(preparation.foreignKeys());
+                order = LoadOrder.parentsFirst(names, keys);
+            }
+            TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
+                    settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
+                    settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
+                    settings.dataErrorPolicy(), settings.maxRejectedRows());
+            List<TableLoadResult> results = loadAll(tables, order, loader, preparation.created());
+            if (settings.load().createForeignKeys()) {
+                results = addForeignKeys(target, catalog, tables, preparation.created(), results);
+            }
+            if (settings.validateForeignKeys() && triggerMode != TriggerMode.NONE) {
+                results = checkForeignKeys(target, results, preparationActions);
             }
             boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
+            control.finishRun(target, runId, succeeded);
             return new RunReport(runId, started, Instant.now(), succeeded,
                     succeeded ? null : FailureCategory.LOAD.name(),
                     succeeded ? null : "one or more tables were not loaded", preparationActions, results, settings.toString());
@@ -212,6 +216,249 @@ public final class FullLoad {
         return List.copyOf(byTarget.values());
     }
 
+    /**
+     * {@code --check}: discovery and preflight only, on sessions that cannot write
+     * ({@code default_transaction_read_only}). Returns the plan and every problem found; starts no Spark
+     * session and writes nothing, neither to the target nor a report.
+     */
+    public CheckReport check() {
+        List<Problem> problems = new ArrayList<>();
+        SourceDialect dialect = SourceDialect.forUrl(settings.source().url());
+        Connection sourceConnection = readOnly(open(settings.source(), "source", "pg-fullload check", problems));
+        Connection targetConnection = readOnly(open(settings.target(), "target", "pg-fullload check", problems));
+        try (Connection source = sourceConnection; Connection target = targetConnection) {
+            Findings findings = preflight(dialect, source, target, problems);
+            List<CheckReport.PlannedTable> plan = new ArrayList<>();
+            int cores = plannedCores(new SparkConf());
+            if (findings.tables() != null) {
+                for (TargetTable table : findings.tables()) {
+                    plan.add(planned(dialect, source, table, findings, cores, problems));
+                }
+            }
+            return new CheckReport(settings.source().redactedUrl(), settings.target().redactedUrl(),
+                    settings.load().targetTablePrepMode(), settings.load().triggerMode(), findings.resuming() ? runId : null,
+                    cores, plan, problems.stream().map(Problem::message).toList());
+        } catch (SQLException e) {
+            // Closing a session failed; what was found stands.
+            return new CheckReport(settings.source().redactedUrl(), settings.target().redactedUrl(),
+                    settings.load().targetTablePrepMode(), settings.load().triggerMode(), null, 0, List.of(),
+                    problems.stream().map(Problem::message).toList());
+        }
+    }
+
+    /**
+     * The cores a run of these settings would round a split table's read partitions to, as far as the
+     * driver can tell without starting Spark: {@code spark.default.parallelism} when set, the thread
+     * count of a local master, else 2 (a cluster's cores are known only once it runs).
+     */
+    static int plannedCores(SparkConf conf) {
+        if (conf.contains("spark.default.parallelism")) {
+            return Math.max(1, conf.getInt("spark.default.parallelism", 2));
+        }
+        java.util.regex.Matcher local = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)(,\\d+)?]")
+                .matcher(conf.get("spark.master", "local[*]"));
+        if (local.matches()) {
+            return "*".equals(local.group(1)) ? Runtime.getRuntime().availableProcessors() : Math.max(1, Integer.parseInt(local.group(1)));
+        }
+        return "local".equals(conf.get("spark.master", "")) ? 1 : 2;
+    }
+
+    private CheckReport.PlannedTable planned(SourceDialect dialect, Connection source, TargetTable table, Findings findings,
+                                             int cores, List<Problem> problems) {
+        String preparation;
+        if (findings.inspection() == null) {
+            preparation = "unknown (the target was not inspected)";
+        } else if (findings.resuming()) {
+            preparation = "none (prepared by the first attempt of run " + runId + ")";
+        } else {
+            boolean exists = findings.inspection().existing().containsKey(table.name());
+            preparation = !exists ? "create" : switch (settings.load().targetTablePrepMode()) {
+                case DROP_AND_CREATE -> "drop and create";
+                case TRUNCATE_BEFORE_LOAD -> "truncate";
+                case DO_NOTHING -> "keep (rows are added)";
+            };
+        }
+        List<String> typeChanges = new ArrayList<>();
+        for (TargetColumn column : table.columns()) {
+            if (column.typeChanged()) {
+                String sourceType = table.source().columns().stream().filter(candidate -> candidate.name().equals(column.sourceName()))
+                        .map(SourceColumn::typeName).findFirst().orElse("?");
+                typeChanges.add(column.name() + " " + sourceType + " -> " + column.typeName());
+            }
+        }
+        PartitionSizing sizing = settings.load().partitionSizing().roundedTo(cores);
+        int partitions = sizing.partitions(table.source().estimatedRows(), table.source().estimatedBytes());
+        if (source != null) {
+            ParallelLoad ranges = settings.load().parallelLoad().stream()
+                    .filter(given -> given.schema().equals(table.source().name().schema())
+                            && given.table().equals(table.source().name().name())).findFirst().orElse(null);
+            try {
+                partitions = dialect.planPartitions(source, table.source(), sizing, ranges).size();
+            } catch (FullLoadException e) {
+                problems.add(Problem.of(e));
+            } catch (SQLException e) {
+                // Planning reads a sample of the key; without it, the count the estimates give.
+                LOG.debug("Could not plan the read of {}: {}", table.source().name(), e.getMessage());
+            }
+        }
+        return new CheckReport.PlannedTable(table.source().name().toString(), table.name().toString(), preparation,
+                settings.load().triggerMode().name(), table.source().estimatedRows(), partitions, typeChanges);
+    }
+
+    /** A session that refuses to write: --check must leave both databases as they were. */
+    private static Connection readOnly(Connection connection) {
+        if (connection != null) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET default_transaction_read_only = on");
+            } catch (SQLException e) {
+                LOG.warn("Could not make the check's session read-only: {}", e.getMessage());
+            }
+        }
+        return connection;
+    }
+
+    /** Opens a session, or records why it could not be opened and returns null. */
+    private static Connection open(ConnectionSettings connection, String side, String applicationName, List<Problem> problems) {
+        try {
+            return Connections.open(connection, side, applicationName);
+        } catch (FullLoadException e) {
+            problems.add(Problem.of(e));
+            return null;
+        }
+    }
+
+    /**
+     * What preflight found.
+     *
+     * @param catalog the selected source tables, or null when the source could not be read
+     * @param tables the selected tables as the target gets them (those that could be transformed), or null
+     * @param inspection what preparation would find in the target, or null when the target could not be inspected
+     * @param resuming the run id names a run whose preparation finished: it resumes, and preparation is skipped
+     */
+    private record Findings(SourceCatalog catalog, List<TargetTable> tables, TargetPreparer.Inspection inspection,
+                            boolean resuming) {
+    }
+
+    /**
+     * Every check before the first write, on the sessions that could be opened (null for one that could
+     * not): the selected tables and the source user's right to read them; the target's version, the
+     * user's role and privileges for what the settings will do, the replica role tried for real; and
+     * every refusal preparation would make. Adds each problem found to {@code problems}; writes nothing.
+     */
+    private Findings preflight(SourceDialect dialect, Connection source, Connection target, List<Problem> problems) {
+        SourceCatalog catalog = null;
+        List<TargetTable> tables = null;
+        TargetPreparer.Inspection inspection = null;
+        boolean resuming = false;
+        try {
+            if (source != null) {
+                catalog = dialect.discover(source, settings.tables());
+                if (catalog.tables().isEmpty()) {
+                    problems.add(Problem.preflight("no source table matches tables.include " + settings.tables().include()
+                            + " (minus tables.exclude " + settings.tables().exclude()
+                            + "): check the patterns (schema.table, % and _ wildcards, case-sensitive)"));
+                } else {
+                    problems.addAll(dialect.readProblems(source, catalog.tables()));
+                }
+            }
+            boolean haveTables = catalog != null && !catalog.tables().isEmpty();
+            if (target == null) {
+                if (haveTables) {
+                    // The target's extensions are unknown: every extension type is taken as available there.
+                    Set<String> extensions = new java.util.HashSet<>();
+                    catalog.tables().forEach(table -> table.columns().stream().map(SourceColumn::extension)
+                            .filter(java.util.Objects::nonNull).forEach(extensions::add));
+                    tables = transform(catalog, extensions, problems);
+                }
+                return new Findings(catalog, tables, null, false);
+            }
+            List<Problem> basics = Preflight.check(target, settings.load().triggerMode());
+            problems.addAll(basics);
+            if (Preflight.serverVersion(target) < Preflight.OLDEST_TARGET_VERSION) {
+                return new Findings(catalog, null, null, false);
+            }
+            PrivilegeCheck.Needs needs = needs(true);
+            if (!haveTables) {
+                problems.addAll(PrivilegeCheck.check(target, List.of(), Set.of(), List.of(), List.of(), needs));
+                return new Findings(catalog, null, null, false);
+            }
+            tables = transform(catalog, Preflight.installedExtensions(target), problems);
+            inspection = TargetPreparer.inspect(target, tables, settings.load().targetTablePrepMode());
+            resuming = resuming(target);
+            if (!resuming) {
+                problems.addAll(inspection.problems());
+                List<TableName> names = tables.stream().map(TargetTable::name).toList();
+                if (settings.load().triggerMode() == TriggerMode.NONE) {
+                    List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
+                    keys.addAll(inspection.foreignKeys());
+                    try {
+                        LoadOrder.parentsFirst(names, keys);
+                    } catch (FullLoadException e) {
+                        problems.add(Problem.of(e));
+                    }
+                }
+                if (settings.load().triggerMode() == TriggerMode.DISABLE_TRIGGERS) {
+                    try {
+                        TriggerSwitch.checkCanDisable(target, inspection.kept());
+                    } catch (FullLoadException e) {
+                        problems.add(Problem.of(e));
+                    }
+                }
+            }
+            problems.addAll(PrivilegeCheck.check(target, tables, inspection.existing().keySet(), inspection.foreignKeys(),
+                    sourceKeysInTarget(catalog, tables), needs(!resuming)));
+        } catch (SQLException e) {
+            problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
+        }
+        return new Findings(catalog, tables, inspection, resuming);
+    }
+
+    private PrivilegeCheck.Needs needs(boolean preparing) {
+        return new PrivilegeCheck.Needs(settings.load().targetTablePrepMode(), settings.load().triggerMode(), preparing,
+                settings.validationMode() != ValidationMode.NONE, settings.load().resetSequences(),
+                settings.load().createForeignKeys(), settings.validateForeignKeys() && settings.load().triggerMode() != TriggerMode.NONE,
+                settings.controlSchema(), ControlTables.TABLE_NAMES);
+    }
+
+    /** The tables as the target gets them; a table that cannot be transformed is a problem, and left out. */
+    private List<TargetTable> transform(SourceCatalog catalog, Set<String> targetExtensions, List<Problem> problems) {
+        SchemaTransformer transformer = new SchemaTransformer(settings.jsonAsText(), settings.identifierCase(),
+                settings.extensionTypesAsText(), targetExtensions);
+        List<TargetTable> tables = new ArrayList<>();
+        for (SourceTable table : catalog.tables()) {
+            try {
+                tables.add(transformer.transform(table));
+            } catch (FullLoadException e) {
+                problems.add(Problem.of(e));
+            }
+        }
+        return tables;
+    }
+
+    /** True when the run id names a recorded run whose preparation finished; false when the control tables cannot tell. */
+    private boolean resuming(Connection target) {
+        try {
+            if (!control.exists(target)) {
+                return false;
+            }
+            ControlTables.RunRecord previous = control.run(target, runId);
+            return previous != null && previous.prepared();
+        } catch (SQLException e) {
+            // No privilege on the control tables: PrivilegeCheck reports it.
+            return false;
+        }
+    }
+
+    /** A run that preflight refused: nothing was written; the report lists every problem. */
+    private RunReport refused(Instant started, List<Problem> problems) {
+        String error = problems.size() == 1 ? problems.get(0).message()
+                : "preflight found " + problems.size() + " problems; nothing was written:\n- "
+                + String.join("\n- ", problems.stream().map(Problem::message).toList());
+        LOG.error("Run {} refused: {}", runId, error);
+        return new RunReport(runId, started, Instant.now(), false, problems.get(0).category().name(), error, List.of(), List.of(),
+                settings.toString(), problems.stream().map(Problem::message).toList());
+    }
+
     /** Switches back on the triggers a crashed run left off, and says so. */
     static List<String> repairTriggers(Connection target, ControlTables control) throws SQLException {
         List<String> repaired = new ArrayList<>();
@@ -240,7 +487,9 @@ public final class FullLoad {
         for (ForeignKey key : catalog.foreignKeys()) {
             SourceTable referencing = catalog.owner(key.referencing());
             SourceTable referenced = catalog.owner(key.referenced());
-            if (referencing != null && referenced != null) {
+            // A table preflight could not transform has no target name: its problem is reported already.
+            if (referencing != null && referenced != null && targetOf.containsKey(referencing.name())
+                    && targetOf.containsKey(referenced.name())) {
                 keys.add(new ForeignKey(key.name(), targetOf.get(referencing.name()), targetOf.get(referenced.name())));
             }
         }

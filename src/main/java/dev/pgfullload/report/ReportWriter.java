@@ -28,6 +28,8 @@ public final class ReportWriter {
         root.put("succeeded", report.succeeded());
         root.put("failureCategory", report.failureCategory());
         root.put("error", report.error());
+        ArrayNode problems = root.putArray("problems");
+        report.problems().forEach(problems::add);
         ObjectNode totals = root.putObject("totals");
         totals.put("tables", report.tables().size());
         for (TableState state : TableState.values()) {

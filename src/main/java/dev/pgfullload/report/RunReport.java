@@ -7,7 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The outcome of a run: every selected table, the totals, the settings used (secrets redacted) and,
- * when the run stopped before loading, why.
+ * when the run stopped before loading, why: {@code error}, and each problem preflight found in
+ * {@code problems} (the error then lists them all).
  */
 public record RunReport(
         String runId,
@@ -18,7 +19,8 @@ public record RunReport(
         String error,
         List<String> preparation,
         List<TableLoadResult> tables,
-        String settings) {
+        String settings,
+        List<String> problems) {
 
     public RunReport {
         requireNonNull(runId, "runId is null");
@@ -27,6 +29,12 @@ public record RunReport(
         preparation = List.copyOf(preparation);
         tables = List.copyOf(tables);
         requireNonNull(settings, "settings is null");
+        problems = List.copyOf(problems);
+    }
+
+    public RunReport(String runId, Instant startedAt, Instant endedAt, boolean succeeded, String failureCategory, String error,
+                     List<String> preparation, List<TableLoadResult> tables, String settings) {
+        this(runId, startedAt, endedAt, succeeded, failureCategory, error, preparation, tables, settings, List.of());
     }
 
     public long totalRowsWritten() {

@@ -2,6 +2,7 @@ package dev.pgfullload.source;
 
 import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
+import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.Identifiers;
 
 import java.sql.Connection;
@@ -21,6 +22,8 @@ import java.util.Map;
  * {@code search_path = pg_catalog}, so every name the catalog functions print is schema-qualified.
  */
 public final class PostgresSourceDialect implements SourceDialect {
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     private static final String NOT_SYSTEM = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
 
@@ -258,8 +261,68 @@ public final class PostgresSourceDialect implements SourceDialect {
                     return Long.parseLong(matcher.group(1));
                 }
             }
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The user may not read the table: readProblems says what to grant; no estimate until then.
         }
         return 0;
+    }
+
+    @Override
+    public List<Problem> readProblems(Connection connection, List<SourceTable> tables) throws SQLException {
+        String user;
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT current_user, coalesce((SELECT rolsuper FROM pg_catalog.pg_roles"
+                     + " WHERE rolname = current_user), false)")) {
+            rows.next();
+            if (rows.getBoolean(2)) {
+                return List.of();
+            }
+            user = rows.getString(1);
+        }
+        java.util.Set<String> schemas = new java.util.TreeSet<>();
+        java.util.Set<TableName> selected = new java.util.HashSet<>();
+        for (SourceTable table : tables) {
+            schemas.add(table.name().schema());
+            selected.add(table.name());
+        }
+        Map<String, List<String>> withoutUsage = new java.util.TreeMap<>();
+        List<Problem> problems = new ArrayList<>();
+        List<TableName> unreadable = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("""
+                SELECT n.nspname, c.relname, pg_catalog.has_schema_privilege(n.oid, 'USAGE'),
+                       pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
+                ORDER BY n.nspname, c.relname
+                """)) {
+            statement.setArray(1, connection.createArrayOf("text", schemas.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    TableName name = new TableName(rows.getString(1), rows.getString(2));
+                    if (!selected.contains(name)) {
+                        continue;
+                    }
+                    if (!rows.getBoolean(3)) {
+                        withoutUsage.computeIfAbsent(name.schema(), key -> new ArrayList<>()).add(name.toString());
+                    }
+                    if (!rows.getBoolean(4)) {
+                        unreadable.add(name);
+                    }
+                }
+            }
+        }
+        withoutUsage.forEach((schema, names) -> problems.add(Problem.preflight("the source user " + user
+                + " lacks USAGE on schema " + schema + ", which holds the selected tables " + names
+                + ": run GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + Identifiers.quote(user))));
+        for (TableName name : unreadable) {
+            problems.add(Problem.preflight("the source user " + user + " may not read table " + name
+                    + " (no SELECT privilege): run GRANT SELECT ON TABLE " + name.quoted() + " TO " + Identifiers.quote(user)
+                    + " (or, on PostgreSQL 14 and later, GRANT pg_read_all_data TO " + Identifiers.quote(user) + ")"));
+        }
+        return problems;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pgfullload.source;
 
 import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
+import dev.pgfullload.error.Problem;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,6 +52,14 @@ public interface SourceDialect {
 
     default List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException {
         return planPartitions(connection, table, sizing, null);
+    }
+
+    /**
+     * What the source user lacks to read {@code tables}, each problem with the statement that grants it;
+     * empty when it may read them all (or when the dialect cannot tell).
+     */
+    default List<Problem> readProblems(Connection connection, List<SourceTable> tables) throws SQLException {
+        return List.of();
     }
 
     /** Statements run once on each reading session before the first row, or null. */

@@ -3,6 +3,7 @@ package dev.pgfullload.target;
 import dev.pgfullload.config.PrepMode;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ForeignKey;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 
 /**
  * The preparation step on the driver: schemas, enum types and tables made ready for the load
@@ -116,50 +118,18 @@ public final class TargetPreparer {
     public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode, boolean primaryKeyAfterLoad,
                                       BeforeChanges beforeChanges)
             throws SQLException {
-        Map<TableName, TargetTable> selected = new HashMap<>();
-        for (TargetTable table : tables) {
-            if (selected.put(table.name(), table) != null) {
-                throw new FullLoadException(FailureCategory.SCHEMA, "two selected tables map to the same target table "
-                        + table.name() + ": exclude one of them");
-            }
-        }
-        Set<String> schemas = new TreeSet<>();
-        tables.forEach(table -> schemas.add(table.name().schema()));
-        Set<UserType> allTypes = new LinkedHashSet<>();
-        tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, allTypes)));
-        allTypes.forEach(type -> schemas.add(type.schema()));
-
+        Set<String> schemas = schemas(tables);
         boolean autoCommit = target.getAutoCommit();
         target.setAutoCommit(false);
         try {
-            Map<TableName, Long> existing = existingTables(target, schemas, selected.keySet());
-            List<ForeignKey> foreignKeys = foreignKeys(target, existing.values());
-            List<String> conflicts = new ArrayList<>();
-            if (mode != PrepMode.DO_NOTHING) {
-                for (ForeignKey key : foreignKeys) {
-                    if (!selected.containsKey(key.referencing()) && selected.containsKey(key.referenced())) {
-                        conflicts.add("foreign key " + key.name() + " of table " + key.referencing()
-                                + ", which is not selected, references " + key.referenced());
-                    }
-                }
+            Inspection inspection = inspect(target, tables, mode);
+            if (!inspection.problems().isEmpty()) {
+                Problem first = inspection.problems().get(0);
+                throw new FullLoadException(first.category(), first.message());
             }
-            if (mode == PrepMode.DROP_AND_CREATE) {
-                conflicts.addAll(dependentViews(target, existing, selected.keySet()));
-            }
-            if (!conflicts.isEmpty()) {
-                String action = mode == PrepMode.DROP_AND_CREATE ? "dropped" : "truncated";
-                throw new FullLoadException(FailureCategory.PREFLIGHT, "nothing was " + action + ": "
-                        + String.join("; ", conflicts) + ". Select the dependent objects too, drop them first,"
-                        + " or use load.target-table-prep-mode = DO_NOTHING");
-            }
-            if (mode != PrepMode.DROP_AND_CREATE) {
-                checkColumns(target, existing, selected);
-            }
-            List<ForeignKey> amongSelected = foreignKeys.stream()
-                    .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
-                    .filter(key -> mode != PrepMode.DROP_AND_CREATE)
-                    .toList();
-            beforeChanges.check(mode == PrepMode.DROP_AND_CREATE ? Set.of() : existing.keySet(), amongSelected);
+            Map<TableName, Long> existing = inspection.existing();
+            List<ForeignKey> amongSelected = inspection.foreignKeys();
+            beforeChanges.check(inspection.kept(), amongSelected);
 
             List<String> actions = new ArrayList<>();
             for (String schema : schemas) {
@@ -213,6 +183,69 @@ public final class TargetPreparer {
         }
     }
 
+    /**
+     * What preparation would find, without changing anything: the selected tables that exist, the
+     * foreign keys among them that the target keeps, and every reason preparation would refuse (two
+     * tables mapped to one name, a relation in the way that is not a table, an unselected table's
+     * foreign key or a view on a table to be truncated or dropped, existing tables whose columns do not fit).
+     */
+    public static Inspection inspect(Connection target, List<TargetTable> tables, PrepMode mode) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        Map<TableName, TargetTable> selected = new HashMap<>();
+        for (TargetTable table : tables) {
+            if (selected.put(table.name(), table) != null) {
+                problems.add(new Problem(FailureCategory.SCHEMA, "two selected tables map to the same target table "
+                        + table.name() + ": exclude one of them"));
+            }
+        }
+        Map<TableName, Long> existing = existingTables(target, schemas(tables), selected.keySet(), problems);
+        List<ForeignKey> foreignKeys = foreignKeys(target, existing.values());
+        List<String> conflicts = new ArrayList<>();
+        if (mode != PrepMode.DO_NOTHING) {
+            for (ForeignKey key : foreignKeys) {
+                if (!selected.containsKey(key.referencing()) && selected.containsKey(key.referenced())) {
+                    conflicts.add("foreign key " + key.name() + " of table " + key.referencing()
+                            + ", which is not selected, references " + key.referenced());
+                }
+            }
+        }
+        if (mode == PrepMode.DROP_AND_CREATE) {
+            conflicts.addAll(dependentViews(target, existing, selected.keySet()));
+        }
+        if (!conflicts.isEmpty()) {
+            String action = mode == PrepMode.DROP_AND_CREATE ? "dropped" : "truncated";
+            problems.add(Problem.preflight("nothing was " + action + ": "
+                    + String.join("; ", conflicts) + ". Select the dependent objects too, drop them first,"
+                    + " or use load.target-table-prep-mode = DO_NOTHING"));
+        }
+        if (mode != PrepMode.DROP_AND_CREATE) {
+            checkColumns(target, existing, selected).ifPresent(problems::add);
+        }
+        List<ForeignKey> amongSelected = foreignKeys.stream()
+                .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
+                .filter(key -> mode != PrepMode.DROP_AND_CREATE)
+                .toList();
+        Set<TableName> kept = mode == PrepMode.DROP_AND_CREATE ? Set.of() : existing.keySet();
+        return new Inspection(existing, kept, amongSelected, problems);
+    }
+
+    /** The schemas of the tables and of the user types they need. */
+    static Set<String> schemas(List<TargetTable> tables) {
+        Set<String> schemas = new TreeSet<>();
+        tables.forEach(table -> schemas.add(table.name().schema()));
+        Set<UserType> allTypes = new LinkedHashSet<>();
+        tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, allTypes)));
+        allTypes.forEach(type -> schemas.add(type.schema()));
+        return schemas;
+    }
+
+    /** Every user type the tables need, dependencies first. */
+    public static Set<UserType> userTypes(Collection<TargetTable> tables) {
+        Set<UserType> types = new LinkedHashSet<>();
+        tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, types)));
+        return types;
+    }
+
     private static void create(Connection target, TargetTable table, boolean primaryKeyAfterLoad) throws SQLException {
         for (TargetColumn column : table.columns()) {
             if (column.sequence() != null && column.identity() == null) {
@@ -238,7 +271,8 @@ public final class TargetPreparer {
         ordered.add(type);
     }
 
-    private static Map<TableName, Long> existingTables(Connection target, Set<String> schemas, Set<TableName> selected)
+    private static Map<TableName, Long> existingTables(Connection target, Set<String> schemas, Set<TableName> selected,
+                                                      List<Problem> problems)
             throws SQLException {
         Map<TableName, Long> existing = new HashMap<>();
         try (PreparedStatement statement = target.prepareStatement(RELATIONS_SQL)) {
@@ -251,8 +285,9 @@ public final class TargetPreparer {
                     }
                     String kind = rows.getString(4);
                     if (!"r".equals(kind) && !"p".equals(kind)) {
-                        throw new FullLoadException(FailureCategory.SCHEMA, "the target already has " + name
-                                + " and it is not a table (relkind " + kind + "): rename or drop it, or exclude the table");
+                        problems.add(new Problem(FailureCategory.SCHEMA, "the target already has " + name
+                                + " and it is not a table (relkind " + kind + "): rename or drop it, or exclude the table"));
+                        continue;
                     }
                     existing.put(name, rows.getLong(3));
                 }
@@ -306,10 +341,11 @@ public final class TargetPreparer {
         return conflicts;
     }
 
-    private static void checkColumns(Connection target, Map<TableName, Long> existing, Map<TableName, TargetTable> selected)
+    private static Optional<Problem> checkColumns(Connection target, Map<TableName, Long> existing,
+                                                  Map<TableName, TargetTable> selected)
             throws SQLException {
         if (existing.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         Map<Long, Map<String, boolean[]>> columnsByOid = new HashMap<>();
         try (PreparedStatement statement = target.prepareStatement(COLUMNS_SQL)) {
@@ -341,10 +377,11 @@ public final class TargetPreparer {
             }
         }
         if (!problems.isEmpty()) {
-            throw new FullLoadException(FailureCategory.SCHEMA, String.join("; ", problems)
+            return Optional.of(new Problem(FailureCategory.SCHEMA, String.join("; ", problems)
                     + ": change the target tables to match, exclude these tables, or use load.target-table-prep-mode"
-                    + " = DROP_AND_CREATE");
+                    + " = DROP_AND_CREATE"));
         }
+        return Optional.empty();
     }
 
     private static boolean schemaExists(Connection target, String schema) throws SQLException {
@@ -357,7 +394,7 @@ public final class TargetPreparer {
         }
     }
 
-    private static boolean typeExists(Connection target, UserType type) throws SQLException {
+    static boolean typeExists(Connection target, UserType type) throws SQLException {
         try (PreparedStatement statement = target.prepareStatement("""
                 SELECT 1 FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
                 WHERE n.nspname = ? AND t.typname = ?
@@ -386,6 +423,25 @@ public final class TargetPreparer {
          * @param foreignKeys the foreign keys among the selected tables that the target keeps
          */
         void check(Set<TableName> kept, List<ForeignKey> foreignKeys) throws SQLException;
+    }
+
+    /**
+     * What preparation would find.
+     *
+     * @param existing the selected tables the target has, with their oids
+     * @param kept the existing tables that keep their definition (none under DROP_AND_CREATE)
+     * @param foreignKeys the foreign keys among the selected tables that the target keeps
+     * @param problems every reason preparation would refuse; empty when it can go ahead
+     */
+    public record Inspection(Map<TableName, Long> existing, Set<TableName> kept, List<ForeignKey> foreignKeys,
+                             List<Problem> problems) {
+
+        public Inspection {
+            existing = java.util.Collections.unmodifiableMap(new TreeMap<>(existing));
+            kept = Set.copyOf(kept);
+            foreignKeys = List.copyOf(foreignKeys);
+            problems = List.copyOf(problems);
+        }
     }
 
     /** What preparation found and did. */

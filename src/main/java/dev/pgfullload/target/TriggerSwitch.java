@@ -2,6 +2,7 @@ package dev.pgfullload.target;
 
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.source.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ public final class TriggerSwitch {
             FROM pg_catalog.pg_trigger t
             JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE t.tgisinternal AND c.oid = ANY (?::text[]::regclass[])
+            WHERE t.tgisinternal AND (n.nspname, c.relname) IN (SELECT unnest(?::text[]), unnest(?::text[]))
             ORDER BY 1, 2
             """;
 
@@ -51,7 +52,9 @@ public final class TriggerSwitch {
         }
         List<String> withSystemTriggers = new ArrayList<>();
         try (PreparedStatement statement = target.prepareStatement(SYSTEM_TRIGGERS_SQL)) {
-            statement.setArray(1, target.createArrayOf("text", tables.stream().map(TableName::quoted).toArray()));
+            // By name, not regclass: a name that does not resolve (no USAGE on its schema) must not fail the check.
+            statement.setArray(1, target.createArrayOf("text", tables.stream().map(TableName::schema).toArray()));
+            statement.setArray(2, target.createArrayOf("text", tables.stream().map(TableName::name).toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     withSystemTriggers.add(new TableName(rows.getString(1), rows.getString(2)).toString());
@@ -63,7 +66,7 @@ public final class TriggerSwitch {
                     + " load.trigger-mode = DISABLE_TRIGGERS would have to disable the foreign-key (system) triggers of "
                     + withSystemTriggers + ", which only a superuser may. Use load.trigger-mode = SESSION_REPLICATION_ROLE"
                     + " (on PostgreSQL 15 or later a superuser can run GRANT SET ON PARAMETER session_replication_role TO "
-                    + user + "), NONE (triggers fire, parents load first), or a superuser as target.user");
+                    + Identifiers.quote(user) + "), NONE (triggers fire, parents load first), or a superuser as target.user");
         }
     }
 

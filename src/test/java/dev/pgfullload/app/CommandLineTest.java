@@ -67,6 +67,20 @@ class CommandLineTest {
     }
 
     @Test
+    void check() {
+        assertTrue(CommandLine.parse(new String[] {"--config", "x.conf", "--check"}).check());
+        assertFalse(CommandLine.parse(new String[] {"--config", "x.conf"}).check());
+        assertTrue(CommandLine.USAGE.contains("--check"), CommandLine.USAGE);
+    }
+
+    @Test
+    void checkAndRepairDoNotGoTogether() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> CommandLine.parse(new String[] {"--check", "--repair"}));
+        assertEquals(List.of("--check and --repair do not go together: --check writes nothing, --repair writes"), e.problems());
+    }
+
+    @Test
     void anUnknownArgumentIsRejected() {
         SettingsException e = assertThrows(SettingsException.class,
                 () -> CommandLine.parse(new String[] {"--config", "x.conf", "--verbose"}));

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -67,7 +70,7 @@ class PreflightIT {
         String error = ReportFile.read(outcome.report()).error();
         assertTrue(error.contains("role \"" + role + "\" is not permitted to log in"), error);
         assertTrue(error.contains("the migration user must be a registered role with LOGIN"), error);
-        assertTrue(error.contains("ALTER ROLE " + role + " LOGIN"), error);
+        assertTrue(error.contains("ALTER ROLE \"" + role + "\" LOGIN"), error);
         assertNothingWritten(target);
     }
 
@@ -100,6 +103,26 @@ class PreflightIT {
     }
 
     @Test
+    void aServerThatNeverAnswersIsGivenUpWithinTheTimeout() throws IOException {
+        String target = postgres.createDatabase("pre_silent");
+        // The system completes the connection into the backlog; nothing ever reads or answers it.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            long started = System.nanoTime();
+
+            TestingJob.Outcome outcome = run(target, "target.url=jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/" + target,
+                    "target.properties.loginTimeout=1");
+
+            long seconds = (System.nanoTime() - started) / 1_000_000_000;
+            assertEquals(3, outcome.status(), outcome.out() + outcome.err());
+            assertEquals("cannot reach the target server at 127.0.0.1:" + silent.getLocalPort() + " (Connection attempt timed out.):"
+                    + " check host and port in target.url, and that the server is running and accepts TCP connections from here",
+                    ReportFile.read(outcome.report()).error());
+            assertTrue(seconds < 10, "gave up after " + seconds + " s");
+        }
+        assertNothingWritten(target);
+    }
+
+    @Test
     void sessionReplicationRoleNeedsTheGrantAndWorksOnceGiven() {
         String target = postgres.createDatabase("pre_replica");
         String role = "r_" + target;
@@ -114,7 +137,7 @@ class PreflightIT {
         String error = ReportFile.read(refused.report()).error();
         assertTrue(error.startsWith("the target user " + role + " may not set session_replication_role"
                 + " (ERROR: permission denied to set parameter \"session_replication_role\")"), error);
-        assertTrue(error.contains("GRANT SET ON PARAMETER session_replication_role TO " + role), error);
+        assertTrue(error.contains("GRANT SET ON PARAMETER session_replication_role TO \"" + role + "\""), error);
         assertNothingWritten(target);
 
         postgres.execute("postgres", "GRANT SET ON PARAMETER session_replication_role TO " + role);
@@ -152,7 +175,7 @@ class PreflightIT {
         assertEquals("the target user " + role + " is not a superuser, and load.trigger-mode = DISABLE_TRIGGERS would have"
                 + " to disable the foreign-key (system) triggers of [pre.child, pre.parent], which only a superuser may."
                 + " Use load.trigger-mode = SESSION_REPLICATION_ROLE (on PostgreSQL 15 or later a superuser can run"
-                + " GRANT SET ON PARAMETER session_replication_role TO " + role + "), NONE (triggers fire, parents load first),"
+                + " GRANT SET ON PARAMETER session_replication_role TO \"" + role + "\"), NONE (triggers fire, parents load first),"
                 + " or a superuser as target.user", ReportFile.read(refused.report()).error());
         assertEquals(List.of("99"), Sql.column(postgres, target, "SELECT parent_id FROM pre.parent"));
         assertEquals(List.of("99"), Sql.column(postgres, target, "SELECT child_id FROM pre.child"));

@@ -51,12 +51,19 @@ public final class TestingJob {
     }
 
     public static Outcome run(Path settings, String... overrides) {
-        TestingSpark.session();
-        List<String> args = new ArrayList<>(List.of("--config", settings.toString()));
+        List<String> args = new ArrayList<>();
         for (String override : overrides) {
             args.add("--set");
             args.add(override);
         }
+        return runArguments(settings, args.toArray(String[]::new));
+    }
+
+    /** Runs with {@code --config settings} and then {@code arguments} as they are ({@code --check}, {@code --set k=v} ...). */
+    public static Outcome runArguments(Path settings, String... arguments) {
+        TestingSpark.session();
+        List<String> args = new ArrayList<>(List.of("--config", settings.toString()));
+        args.addAll(List.of(arguments));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = FullLoadJob.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
