@@ -67,6 +67,40 @@ class DataErrorsIT {
     }
 
     @Test
+    void tableErrorPolicyStopTaskStartsNoNewTableAfterAFailure() {
+        String[] db = databases();
+        // One table at a time, largest first: customer (300 rows) fails, so product and the rest never start.
+        postgres.execute(db[1], "ALTER TABLE shop.customer ADD CONSTRAINT short_names CHECK (length(name) < 5)");
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, db[0], db[1],
+                "fullload.tables { \"include\" = [\"shop.customer\", \"shop.product\"] }"), "errors.table-error-policy=STOP_TASK",
+                "load.max-full-load-subtasks=1");
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("failed", report.table("shop.customer").get("state").asText());
+        assertEquals("skipped", report.table("shop.product").get("state").asText());
+        assertEquals("not started: another table failed and errors.table-error-policy is STOP_TASK",
+                report.table("shop.product").get("error").asText());
+        assertEquals(0, Sql.count(postgres, db[1], "SELECT count(*) FROM shop.product"));
+        assertEquals(List.of("FAILED"), Sql.column(postgres, db[1],
+                "SELECT state FROM fullload_control.tables WHERE target_table = 'shop.customer'"));
+    }
+
+    @Test
+    void tableErrorPolicySuspendTableLetsTheOtherTablesLoad() {
+        String[] db = databases();
+        postgres.execute(db[1], "ALTER TABLE shop.customer ADD CONSTRAINT short_names CHECK (length(name) < 5)");
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, db[0], db[1],
+                "fullload.tables { \"include\" = [\"shop.customer\", \"shop.purchase\"] }"), "load.max-full-load-subtasks=1");
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("failed", report.table("shop.customer").get("state").asText());
+        assertEquals("loaded", report.table("shop.purchase").get("state").asText());
+        assertEquals(2000, Sql.count(postgres, db[1], "SELECT count(*) FROM shop.purchase"));
+        assertEquals(List.of("SUSPENDED"), Sql.column(postgres, db[1],
+                "SELECT state FROM fullload_control.tables WHERE target_table = 'shop.customer'"));
+    }
+
+    @Test
     void tooManyRefusedRowsFailTheTable() {
         String[] db = databases();
         TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, db[0], db[1],
