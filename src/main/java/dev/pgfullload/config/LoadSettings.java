@@ -26,9 +26,4 @@ public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode
         requireNonNull(partitionSizing, "partitionSizing is null");
         parallelLoad = List.copyOf(parallelLoad);
     }
-
-    public LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks) {
-        this(targetTablePrepMode, triggerMode, maxFullLoadSubtasks, true, true, true, true,
-                new PartitionSizing(500_000, 128L << 20, PartitionSizing.MAX_PARTITIONS), List.of());
-    }
 }

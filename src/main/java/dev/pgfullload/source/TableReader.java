@@ -57,10 +57,6 @@ public final class TableReader {
         };
     }
 
-    public Method method() {
-        return method;
-    }
-
     private Dataset<Row> readWithCopy(SourceTable table, String select, List<ReadPartition> partitions, boolean binary) {
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn column : table.dataColumns()) {

@@ -106,10 +106,6 @@ public final class TargetPreparer {
      * Prepares the target for {@code tables}. Returns what was done and the foreign keys among the
      * selected tables as they exist in the target afterwards.
      */
-    public static Preparation prepare(Connection target, List<TargetTable> tables, PrepMode mode) throws SQLException {
-        return prepare(target, tables, mode, false, (kept, foreignKeys) -> { });
-    }
-
     /**
      * @param primaryKeyAfterLoad tables created here get their primary key after the load, not now
      * @param beforeChanges run after the checks of this class and before the first change: a refusal it
