@@ -45,10 +45,11 @@ else
     main=dev.pgfullload.app.FullLoadJob
 fi
 
-# C1 only and the serial collector: a load job's hot loops are short, and measured faster whole-process here.
+# C1 only, on one compiler thread, and the serial collector: a load job's hot loops are short, and this measured
+# faster whole-process here; no hsperfdata file (jcmd still attaches).
 # shellcheck disable=SC2086
 exec java "${spark_flags[@]}" "${cds[@]}" -Xlog:cds=off -Xlog:cds+dynamic=off \
-    -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${JAVA_OPTS:-} \
+    -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -XX:-UsePerfData ${JAVA_OPTS:-} \
     -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
     -Dspark.master="${SPARK_MASTER:-local[*,4]}" \
     -Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 \

@@ -623,13 +623,15 @@ public final class FullLoad {
                     throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
                             + " rows, the writers reported " + loaded.rowsWritten());
                 }
+                Validator validator = new Validator(settings);
+                // The source is counted while the target builds the table's keys and indexes.
+                CompletableFuture<long[]> sourceSide = validator.startSourceSide(table);
                 try {
-                    PostLoad.afterTable(driver, table, created, settings.load());
-                } catch (SQLException | RuntimeException e) {
+                    PostLoad.afterTable(driver, table, created, settings.load());                } catch (SQLException | RuntimeException e) {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
-                String validation = new Validator(settings).validate(driver, table, created, rows,
-                        control.rejectedRows(driver, runId, table.name()));
+                String validation = validator.validate(driver, table, created, rows,
+                        control.rejectedRows(driver, runId, table.name()), sourceSide);
                 control.finished(driver, runId, table.name(),
                         validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
                 String note = loaded.note() == null ? validation : validation == null ? loaded.note() : loaded.note() + "; " + validation;

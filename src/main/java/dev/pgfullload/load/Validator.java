@@ -19,6 +19,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,6 +37,13 @@ public final class Validator {
     static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres';"
             + " SET bytea_output = 'hex'";
 
+    /** The source sides of checks: daemon threads, so a run that ends never waits on one it no longer needs. */
+    private static final Executor SOURCE_SIDE = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "pg-fullload-validation");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Settings settings;
 
     public Validator(Settings settings) {
@@ -40,23 +51,44 @@ public final class Validator {
     }
 
     /**
-     * @param created the run created the table, so it holds the loaded rows and nothing else
-     * @param rowsWritten rows this run committed into the table
-     * @param rejected rows the target refused, kept in the rejects table (errors.data-error-policy = LOG_ERROR)
-     * @return what was checked, for the report; null when validation is off
-     * @throws FullLoadException (category VERIFY) on a mismatch
+     * Starts the source side of the check on a session of its own, so it runs while the target builds
+     * the table's keys and indexes; null when validation is off.
      */
-    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected)
-            throws SQLException {
+    public CompletableFuture<long[]> startSourceSide(TargetTable table) {
         ValidationMode mode = settings.validationMode();
         if (mode == ValidationMode.NONE) {
             return null;
         }
-        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING;
-        long[] sourceSide;
-        try (Connection source = Connections.open(settings.source(), "source", "pg-fullload validation")) {
-            sourceSide = measure(source, table.source().name(), sourceExpressions(table), mode);
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection source = Connections.open(settings.source(), "source", "pg-fullload validation")) {
+                return measure(source, table.source().name(), sourceExpressions(table), mode);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, SOURCE_SIDE);
+    }
+
+    /** As {@link #validate(Connection, TargetTable, boolean, long, long, CompletableFuture)}, measuring the source now. */
+    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected)
+            throws SQLException {
+        return validate(target, table, created, rowsWritten, rejected, startSourceSide(table));
+    }
+
+    /**
+     * @param created the run created the table, so it holds the loaded rows and nothing else
+     * @param rowsWritten rows this run committed into the table
+     * @param rejected rows the target refused, kept in the rejects table (errors.data-error-policy = LOG_ERROR)
+     * @param source what {@link #startSourceSide} started for this table
+     * @return what was checked, for the report; null when validation is off
+     * @throws FullLoadException (category VERIFY) on a mismatch
+     */
+    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected,
+                           CompletableFuture<long[]> source) throws SQLException {
+        ValidationMode mode = settings.validationMode();
+        if (mode == ValidationMode.NONE || source == null) {
+            return null;
         }
+        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING;
         long targetRows;
         long[] targetSide = null;
         if (onlyLoadedRows) {
@@ -66,6 +98,7 @@ public final class Validator {
             // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
             targetRows = rowsWritten;
         }
+        long[] sourceSide = sourceSide(source);
         if (sourceSide[0] != targetRows + rejected) {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
                     + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows
@@ -86,6 +119,20 @@ public final class Validator {
             return "rows and checksum match (" + targetRows + " rows)";
         }
         return "row count matches (" + targetRows + ")";
+    }
+
+    private static long[] sourceSide(CompletableFuture<long[]> source) throws SQLException {
+        try {
+            return source.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
+        }
     }
 
     /** Rows that break a foreign key: the constraint, the referencing and referenced tables, and how many. */
