@@ -14,6 +14,7 @@ import dev.pgfullload.config.TriggerMode;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.report.RunReport;
 import dev.pgfullload.report.TableLoadResult;
 import dev.pgfullload.report.TableState;
@@ -91,6 +92,15 @@ public final class FullLoad {
      * it can; any problem stops the run before anything is written, and the report lists them all.
      */
     public RunReport run(Supplier<SparkSession> sparkStarter) {
+        try {
+            return load(sparkStarter);
+        } finally {
+            // Sessions kept between tables (in local mode the executors' too) end with the run.
+            SessionPool.closeIdle();
+        }
+    }
+
+    private RunReport load(Supplier<SparkSession> sparkStarter) {
         Instant started = Instant.now();
         List<String> preparationActions = new ArrayList<>();
         CompletableFuture<SparkSession> spark = CompletableFuture.supplyAsync(sparkStarter);
@@ -603,7 +613,11 @@ public final class FullLoad {
         }
         boolean disableTriggers = settings.load().triggerMode() == TriggerMode.DISABLE_TRIGGERS;
         Connection triggers = null;
-        try (Connection driver = Connections.open(settings.target(), "target", "pg-fullload " + runId + " table")) {
+        try (SessionPool.Session session = SessionPool.borrow(settings.target(), "target", "pg-fullload " + runId + " table",
+                "table", null)) {
+            // The next table reuses the session when this one leaves it connected with no transaction open.
+            session.keep();
+            Connection driver = session.connection();
             ControlTables.TableRecord record = control.tables(driver, runId).get(targetName);
             if (record != null && (record.state() == ControlTables.State.LOADED || record.state() == ControlTables.State.VALIDATED)) {
                 LOG.info("{} was loaded by an earlier attempt of run {}: skipped", targetName, runId);

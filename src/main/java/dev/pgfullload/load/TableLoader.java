@@ -23,7 +23,7 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
-import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.source.PartitionSizing;
 import dev.pgfullload.source.ReadPartition;
 import dev.pgfullload.source.TableReader;
@@ -131,11 +131,13 @@ public final class TableLoader {
         try {
             partitions = plans.recorded(table);
             if (partitions == null) {
-                try (Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " planner")) {
-                    partitions = dialect.planPartitions(connection, table.source(),
+                try (SessionPool.Session session = SessionPool.borrow(source, "source", "pg-fullload " + runId + " planner",
+                        "plan", null)) {
+                    partitions = dialect.planPartitions(session.connection(), table.source(),
                             sizing.roundedTo(spark.sparkContext().defaultParallelism()),
                             parallelLoad.stream().filter(ranges -> ranges.schema().equals(table.source().name().schema())
                                     && ranges.table().equals(table.source().name().name())).findFirst().orElse(null));
+                    session.keep();
                 }
             } else {
                 LOG.info("{}: resuming with the {} read partitions recorded by the run", sourceName, partitions.size());

@@ -5,7 +5,7 @@ import dev.pgfullload.config.Settings;
 import dev.pgfullload.config.ValidationMode;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
-import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
@@ -60,8 +60,11 @@ public final class Validator {
             return null;
         }
         return CompletableFuture.supplyAsync(() -> {
-            try (Connection source = Connections.open(settings.source(), "source", "pg-fullload validation")) {
-                return measure(source, table.source().name(), sourceExpressions(table), mode);
+            try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
+                    "validate", null)) {
+                long[] measured = measure(source.connection(), table.source().name(), sourceExpressions(table), mode);
+                source.keep();
+                return measured;
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }

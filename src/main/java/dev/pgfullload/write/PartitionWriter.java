@@ -8,6 +8,7 @@ import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.pgfullload.jdbc.SessionPool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,11 +39,13 @@ public final class PartitionWriter {
             return RowIsolator.write(spec, partition, rows);
         }
         RowEncoder encoder = RowEncoder.of(spec, FLUSH_BYTES + 64 * 1024);
-        try (Connection connection = WriteSession.open(spec)) {
+        try (SessionPool.Session session = WriteSession.open(spec)) {
+            Connection connection = session.connection();
             Long committed = committedRows(connection, spec, partition);
             if (committed != null) {
                 // An earlier attempt (or an earlier run with this run id) committed this partition: write nothing.
                 connection.rollback();
+                session.keep();
                 LOG.info("{} partition {} was already committed ({} rows): skipped", spec.table(), partition, committed);
                 return new PartitionResult(partition, 0, committed, 0, true);
             }
@@ -96,6 +99,7 @@ public final class PartitionWriter {
                 throw e;
             }
             connection.commit();
+            session.keep();
             LOG.debug("{} partition {}: {} rows, {} bytes committed", spec.table(), partition, rowsWritten, bytes);
             return new PartitionResult(partition, rowsRead, rowsWritten, bytes, false);
         }

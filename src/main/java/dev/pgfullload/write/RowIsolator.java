@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import dev.pgfullload.jdbc.SessionPool;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -49,7 +50,8 @@ final class RowIsolator {
     }
 
     static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
-        try (Connection connection = WriteSession.open(spec)) {
+        try (SessionPool.Session session = WriteSession.open(spec)) {
+            Connection connection = session.connection();
             Long committed = PartitionWriter.committedRows(connection, spec, partition);
             if (committed != null) {
                 connection.rollback();
@@ -80,6 +82,7 @@ final class RowIsolator {
                 throw e;
             }
             connection.commit();
+            session.keep();
             LOG.info("{} partition {}: {} rows written, {} rejected", spec.table(), partition, isolator.written, isolator.rejected);
             return new PartitionResult(partition, read, isolator.written, 0, false, isolator.rejected, null);
         }

@@ -1,7 +1,7 @@
 package dev.pgfullload.source.copy;
 
 import dev.pgfullload.config.ConnectionSettings;
-import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.jdbc.SessionPool;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -37,6 +37,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
     private enum Decoder { SHORT, INT, LONG, BOOLEAN, FLOAT, DOUBLE, STRING, BINARY }
 
     private final Decoder[] decoders;
+    private final SessionPool.Session session;
     private final Connection connection;
     private final CopyOut copy;
     private final SpecificInternalRow row;
@@ -50,9 +51,18 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
         }
         // Typed slots: numbers are stored without boxing.
         row = new SpecificInternalRow(schema);
-        connection = Connections.open(source, "source", "pg-fullload reader");
         try {
-            connection.setAutoCommit(false);
+            // A session another partition finished reading is reused (see SessionPool).
+            session = SessionPool.borrow(source, "source", "pg-fullload reader", "read", fresh -> {
+                fresh.setAutoCommit(false);
+                fresh.commit();
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source: "
+                    + e.getMessage(), e);
+        }
+        connection = session.connection();
+        try {
             if (sessionInitStatement != null) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(sessionInitStatement);
@@ -169,16 +179,16 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
 
     private void closeQuietly() {
         try {
-            if (copy != null && copy.isActive()) {
+            if (finished && (copy == null || !copy.isActive())) {
+                // Read to the end: the read-only transaction ends and the session may read the next partition.
+                connection.rollback();
+                session.keep();
+            } else if (copy != null && copy.isActive()) {
                 copy.cancelCopy();
             }
         } catch (SQLException ignored) {
             // The session is closed next; the server ends the COPY with it.
         }
-        try {
-            connection.close();
-        } catch (SQLException ignored) {
-            // Nothing was written on this session.
-        }
+        session.close();
     }
 }
