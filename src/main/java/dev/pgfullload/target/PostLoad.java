@@ -33,7 +33,7 @@ public final class PostLoad {
     /** Runs after {@code table}'s rows are committed; returns the statements it ran. */
     public static List<String> afterTable(Connection target, TargetTable table, boolean created, LoadSettings settings)
             throws SQLException {
-        makeDurable(target);
+        synchronousCommit(target);
         List<String> statements = new ArrayList<>();
         if (created) {
             for (TargetTable.TargetConstraint constraint : table.constraints()) {
@@ -60,7 +60,12 @@ public final class PostLoad {
                 table.indexes().forEach(index -> statements.add(index.replaceFirst("^CREATE (UNIQUE )?INDEX ", "CREATE $1INDEX IF NOT EXISTS ")));
             }
         }
-        run(target, statements);
+        if (statements.isEmpty()) {
+            makeDurable(target);
+        } else {
+            // The first statement commits synchronously, and that flushes the partitions' commits with it.
+            run(target, statements);
+        }
         if (settings.resetSequences()) {
             statements.addAll(resetSequences(target, table));
         }
@@ -73,9 +78,16 @@ public final class PostLoad {
      * after this, the table's rows survive a server crash.
      */
     static void makeDurable(Connection target) throws SQLException {
+        synchronousCommit(target);
+        try (Statement statement = target.createStatement()) {
+            statement.execute("SELECT pg_catalog.txid_current()");
+        }
+    }
+
+    /** The driver's own statements (keys, indexes, sequences) commit synchronously. */
+    private static void synchronousCommit(Connection target) throws SQLException {
         try (Statement statement = target.createStatement()) {
             statement.execute("SET synchronous_commit = on");
-            statement.execute("SELECT pg_catalog.txid_current()");
         }
     }
 

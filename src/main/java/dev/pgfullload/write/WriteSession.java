@@ -20,8 +20,8 @@ public final class WriteSession {
                 spec.replicaRole() ? "write, replica role" : "write", connection -> {
                     connection.setAutoCommit(false);
                     try (Statement statement = connection.createStatement()) {
-                        // Partition commits need not wait for their WAL flush: the driver's synchronous commit at the
-                        // end of each table (PostLoad.makeDurable) flushes them all before the table is reported loaded.
+                        // Partition commits need not wait for their WAL flush: the driver's first synchronous commit
+                        // after the table's rows (see PostLoad) flushes them all before the table is reported loaded.
                         statement.execute("SET synchronous_commit = off");
                         if (spec.replicaRole()) {
                             // Foreign-key and ordinary user triggers do not fire in this session.
