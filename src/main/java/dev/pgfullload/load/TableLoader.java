@@ -17,7 +17,7 @@ import dev.pgfullload.write.CopyFieldType;
 import dev.pgfullload.write.PartitionResult;
 import dev.pgfullload.write.PartitionWriter;
 import dev.pgfullload.write.WriteSpec;
-import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.execution.ProjectExec;
@@ -37,8 +37,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.io.Serializable;
 import java.util.List;
+
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
 
 import static java.util.Objects.requireNonNull;
 
@@ -157,8 +161,7 @@ public final class TableLoader {
                 fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
                 partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
                         TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null);
-        List<PartitionResult> written = new ArrayList<>(internalRows(frame).toJavaRDD()
-                .mapPartitionsWithIndex(writer(spec), false).collect());
+        List<PartitionResult> written = new ArrayList<>(write(internalRows(frame), spec));
         written = isolateRefusedRows(table, partitions, spec, written);
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
         long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
@@ -191,8 +194,7 @@ public final class TableLoader {
                 textTypes.add(CopyFieldType.of(field.dataType()));
             }
             WriteSpec isolating = spec.isolating(textTypes, refused);
-            List<PartitionResult> isolated = internalRows(again).toJavaRDD()
-                    .mapPartitionsWithIndex(writer(isolating), false).collect();
+            List<PartitionResult> isolated = write(internalRows(again), isolating);
             for (PartitionResult result : isolated) {
                 if (result.dataError() != null) {
                     throw new FullLoadException(FailureCategory.LOAD, result.dataError()
@@ -227,8 +229,42 @@ public final class TableLoader {
         return frame.queryExecution().toRdd();
     }
 
-    /** Static, so the closure Spark ships to executors holds the write spec and nothing of the driver. */
-    private static Function2<Integer, Iterator<InternalRow>, Iterator<PartitionResult>> writer(WriteSpec spec) {
-        return (partition, rows) -> List.of(PartitionWriter.write(spec, partition, rows)).iterator();
+    /** One Spark job: each partition of {@code rows} written by {@link PartitionWriter} on an executor. */
+    private List<PartitionResult> write(RDD<InternalRow> rows, WriteSpec spec) {
+        Object results = spark.sparkContext().runJob(rows, new WritePartition(spec), ClassTag$.MODULE$.apply(PartitionResult.class));
+        return List.of((PartitionResult[]) results);
+    }
+
+    /**
+     * The task of a write job. A named class rather than a lambda: Spark's closure cleaner parses the
+     * bytecode around every Scala lambda it is given (several milliseconds per job, which a load of
+     * many small tables paid per table), and has nothing to inspect in a plain serializable function
+     * holding only the write spec.
+     */
+    static final class WritePartition extends AbstractFunction2<TaskContext, scala.collection.Iterator<InternalRow>, PartitionResult>
+            implements Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        private final WriteSpec spec;
+
+        WritePartition(WriteSpec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public PartitionResult apply(TaskContext task, scala.collection.Iterator<InternalRow> rows) {
+            try {
+                return PartitionWriter.write(spec, task.partitionId(), CollectionConverters.asJava(rows));
+            } catch (SQLException e) {
+                // The task fails with the server's exception itself, as the caller's error messages expect.
+                throw WritePartition.<RuntimeException>rethrow(e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> T rethrow(Throwable failure) throws T {
+            throw (T) failure;
+        }
     }
 }
