@@ -198,8 +198,7 @@ public final class FullLoad {
         Set<TableName> loaded = new java.util.HashSet<>();
         Map<String, TableName> names = new HashMap<>();
         for (TableLoadResult result : results) {
-            int dot = result.target().indexOf('.');
-            TableName name = new TableName(result.target().substring(0, dot), result.target().substring(dot + 1));
+            TableName name = TableName.parse(result.target());
             names.put(result.target(), name);
             if (result.state() == TableState.LOADED) {
                 loaded.add(name);

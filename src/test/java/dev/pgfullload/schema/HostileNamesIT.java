@@ -117,8 +117,35 @@ class HostileNamesIT {
         assertEquals("2", Sql.scalar(postgres, target, "SELECT keep FROM " + quote(SCHEMA) + ".x"));
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM pg_trigger WHERE NOT tgenabled = 'O'"),
                 "a trigger was left disabled");
-        assertEquals(List.of(SCHEMA + "." + PARENT, SCHEMA + "." + CHILD), Sql.column(postgres, target,
+        // A part with a double quote is quoted in the control tables' names, so no two tables share one.
+        assertEquals(List.of(quote(SCHEMA) + "." + quote(PARENT), quote(SCHEMA) + "." + quote(CHILD)), Sql.column(postgres, target,
                 "SELECT DISTINCT target_table COLLATE \"C\" FROM fullload_control.tables ORDER BY 1"));
+    }
+
+    /**
+     * "a.b".c and a."b.c" read alike as schema.table: each must keep its own control records, or the
+     * second would find the first's partition committed and load nothing (validation off, so nothing
+     * else would notice).
+     */
+    @Test
+    void tablesWhoseNamesDifferOnlyInWhereTheDotFallsEachKeepTheirRows() {
+        String dottedSource = postgres.createDatabase("dotted_src");
+        String dottedTarget = postgres.createDatabase("dotted_dst");
+        postgres.execute(dottedSource, String.join("\n",
+                "CREATE SCHEMA \"a.b\"; CREATE SCHEMA a;",
+                "CREATE TABLE \"a.b\".c (id integer PRIMARY KEY, tag text);",
+                "CREATE TABLE a.\"b.c\" (id integer PRIMARY KEY, tag text);",
+                "INSERT INTO \"a.b\".c SELECT g, 'schema a.b' FROM generate_series(1, 3) g;",
+                "INSERT INTO a.\"b.c\" SELECT g, 'table b.c' FROM generate_series(1, 5) g;"));
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, dottedSource, dottedTarget,
+                "fullload.tables.include = [\"a%.%\"]"), "load.target-table-prep-mode=DROP_AND_CREATE", "validation.mode=NONE");
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1|schema a.b", "2|schema a.b", "3|schema a.b"), Sql.column(postgres, dottedTarget,
+                "SELECT id || '|' || tag FROM \"a.b\".c ORDER BY id"));
+        assertEquals(5, Sql.count(postgres, dottedTarget, "SELECT count(*) FROM a.\"b.c\" WHERE tag = 'table b.c'"));
+        assertEquals(List.of("\"a.b\".c|3", "a.\"b.c\"|5"), Sql.column(postgres, dottedTarget,
+                "SELECT target_table || '|' || rows FROM fullload_control.tables ORDER BY target_table COLLATE \"C\""));
     }
 
     private TestingJob.Outcome run(String target, String[] common, String... overrides) {
