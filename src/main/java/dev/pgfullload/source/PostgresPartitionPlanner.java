@@ -66,15 +66,54 @@ public final class PostgresPartitionPlanner {
                 }
             }
             if (!leaves.isEmpty()) {
-                return leaves;
+                List<String> unreadable = unreadableLeaves(source, leaves);
+                if (unreadable.isEmpty()) {
+                    return leaves;
+                }
+                // Reading through the root needs SELECT on the root only; reading a partition directly needs it on the partition.
+                LOG.warn("{} is read through its root in one partition: the source user may not read its partitions {}"
+                        + " directly (GRANT SELECT on them to have each read on its own)", table.name(), unreadable);
+                return List.of(new ReadPartition(from, null));
             }
         }
         if (!table.partitioned() && source.getMetaData().getDatabaseMajorVersion() >= 14) {
-            return pageRanges(source, table, wanted);
+            if (readsWholeTable(source, table)) {
+                return pageRanges(source, table, wanted);
+            }
+            // A page range names ctid, which SELECT granted column by column does not cover.
+            LOG.warn("{} is read in one partition: the source user's SELECT on it is granted column by column, and"
+                    + " reading it by page ranges needs SELECT on the table", table.name());
+            return List.of(new ReadPartition(from, null));
         }
         LOG.warn("{} is read in one partition: it has no integer, numeric or date/time primary key to split on"
                 + " and page ranges need a PostgreSQL 14 source", table.name());
         return List.of(new ReadPartition(from, null));
+    }
+
+    private static boolean readsWholeTable(Connection source, SourceTable table) throws SQLException {
+        try (PreparedStatement statement = source.prepareStatement("SELECT pg_catalog.has_table_privilege(?, 'SELECT')")) {
+            statement.setString(1, table.name().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** The leaf partitions, among {@code leaves}, that the session's user may not SELECT from directly. */
+    private static List<String> unreadableLeaves(Connection source, List<ReadPartition> leaves) throws SQLException {
+        List<String> names = leaves.stream().map(leaf -> leaf.from().substring("FROM ONLY ".length())).toList();
+        List<String> unreadable = new ArrayList<>();
+        try (PreparedStatement statement = source.prepareStatement(
+                "SELECT leaf FROM unnest(?::text[]) leaf WHERE NOT pg_catalog.has_table_privilege(leaf, 'SELECT')")) {
+            statement.setArray(1, source.createArrayOf("text", names.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    unreadable.add(rows.getString(1));
+                }
+            }
+        }
+        return unreadable;
     }
 
     /** DMS-style ranges: {@code (a, b) < (x, y)} row comparisons, NULLs with the first partition. */

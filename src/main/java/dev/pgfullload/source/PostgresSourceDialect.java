@@ -294,6 +294,10 @@ public final class PostgresSourceDialect implements SourceDialect {
         try (java.sql.PreparedStatement statement = connection.prepareStatement("""
                 SELECT n.nspname, c.relname, pg_catalog.has_schema_privilege(n.oid, 'USAGE'),
                        pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                       -- SELECT granted column by column, on every column, reads the table as well.
+                       OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                                      WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                                        AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT'))
                 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ANY (?) AND c.relkind IN ('r', 'p')
                 ORDER BY n.nspname, c.relname
@@ -319,7 +323,7 @@ public final class PostgresSourceDialect implements SourceDialect {
                 + ": run GRANT USAGE ON SCHEMA " + Identifiers.quote(schema) + " TO " + Identifiers.quote(user))));
         for (TableName name : unreadable) {
             problems.add(Problem.preflight("the source user " + user + " may not read table " + name
-                    + " (no SELECT privilege): run GRANT SELECT ON TABLE " + name.quoted() + " TO " + Identifiers.quote(user)
+                    + " (no SELECT privilege on it, nor on each of its columns): run GRANT SELECT ON TABLE " + name.quoted() + " TO " + Identifiers.quote(user)
                     + " (or, on PostgreSQL 14 and later, GRANT pg_read_all_data TO " + Identifiers.quote(user) + ")"));
         }
         return problems;

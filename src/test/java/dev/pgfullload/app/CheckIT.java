@@ -120,8 +120,8 @@ class CheckIT {
         assertEquals(3, outcome.status(), outcome.out() + outcome.err());
         assertTrue(outcome.out().endsWith("""
                 5 problems found; the load would stop before writing anything (exit status 3). Nothing was written.
-                  - the source user %1$s may not read table shop.audit_log (no SELECT privilege): run GRANT SELECT ON TABLE\
-                 "shop"."audit_log" TO "%1$s" (or, on PostgreSQL 14 and later, GRANT pg_read_all_data TO "%1$s")
+                  - the source user %1$s may not read table shop.audit_log (no SELECT privilege on it, nor on each of its\
+                 columns): run GRANT SELECT ON TABLE "shop"."audit_log" TO "%1$s" (or, on PostgreSQL 14 and later, GRANT pg_read_all_data TO "%1$s")
                   - the target user %2$s may not set session_replication_role (ERROR: permission denied to set parameter\
                  "session_replication_role"), which load.trigger-mode = SESSION_REPLICATION_ROLE needs: a superuser can run\
                  GRANT SET ON PARAMETER session_replication_role TO "%2$s". On managed services that refuse it (Amazon RDS\

@@ -150,6 +150,39 @@ class PartitionedTableIT {
         assertSameTreesAndRows(target);
     }
 
+    /**
+     * Split reads take each leaf partition on its own, which needs SELECT on the leaf; a source user
+     * granted only the roots (all that reading through a root needs) still gets every row, each tree
+     * read through its root. With the leaves granted too, each leaf is a read partition of its own.
+     */
+    @Test
+    void aSourceUserAllowedOnlyTheRootsReadsEachTreeThroughItsRoot() {
+        String target = POSTGRES.createDatabase("parts_roots");
+        String reader = "roots_" + target;
+        POSTGRES.execute("postgres", "CREATE ROLE " + reader + " LOGIN PASSWORD 'Roots-only-1'");
+        POSTGRES.execute(source, "GRANT USAGE ON SCHEMA public TO " + reader
+                + "; GRANT SELECT ON public.events, public.accounts, public.readings TO " + reader);
+        String[] overrides = {"load.target-table-prep-mode=DROP_AND_CREATE", "load.rows-per-partition=1000",
+                "source.user=" + reader, "source.password=Roots-only-1"};
+        Path settings = TestingJob.settingsFile(directory, POSTGRES, source, target, "fullload.tables { \"include\" = [\"public.%\"] }");
+
+        TestingJob.Outcome rootsOnly = TestingJob.run(settings, overrides);
+
+        assertEquals(0, rootsOnly.status(), rootsOnly.out() + rootsOnly.err());
+        assertSameTreesAndRows(target);
+        assertOnlyRootsLoaded(rootsOnly);
+        assertEquals(1, ReportFile.read(rootsOnly.report()).table("public.events").path("partitions").asInt());
+
+        POSTGRES.execute(source, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + reader);
+        TestingJob.Outcome leaves = TestingJob.run(settings, overrides);
+
+        assertEquals(0, leaves.status(), leaves.out() + leaves.err());
+        assertSameTreesAndRows(target);
+        assertEquals(Sql.count(POSTGRES, source, "SELECT count(*) FROM pg_class WHERE relispartition AND relkind = 'r'"
+                        + " AND relname LIKE 'events%'"),
+                ReportFile.read(leaves.report()).table("public.events").path("partitions").asLong());
+    }
+
     private TestingJob.Outcome load(String target, String mode) {
         return TestingJob.run(TestingJob.settingsFile(directory, POSTGRES, source, target,
                 "fullload.tables { \"include\" = [\"public.%\"] }"), "load.target-table-prep-mode=" + mode);

@@ -333,20 +333,17 @@ class PrivilegesIT {
     @Test
     void theSourceUserNeedsUsageOnTheSchemaAndSelectOnEveryTable() {
         String target = postgres.createDatabase("priv_select");
-        String reader = "s_" + target;
-        postgres.execute("postgres", "CREATE ROLE " + reader + " LOGIN PASSWORD '" + PASSWORD + "'");
-        String[] asReader = {"source.user=" + reader, "source.password=" + PASSWORD};
+        String reader = sourceRole("s_" + target);
+        String[] asReader = asSourceUser(reader);
         String before = snapshot(target);
 
         TestingJob.Outcome nothing = TestingJob.run(settings(target), asReader);
 
         assertEquals(3, nothing.status(), nothing.out() + nothing.err());
-        String selectChild = "the source user " + reader + " may not read table priv.child (no SELECT privilege): run GRANT"
-                + " SELECT ON TABLE \"priv\".\"child\" TO \"" + reader + "\" (or, on PostgreSQL 14 and later, GRANT"
-                + " pg_read_all_data TO \"" + reader + "\")";
+        String selectChild = mayNotRead(reader, "child");
         assertEquals(List.of("the source user " + reader + " lacks USAGE on schema priv, which holds the selected tables"
                         + " [priv.child, priv.parent]: run GRANT USAGE ON SCHEMA \"priv\" TO \"" + reader + "\"",
-                selectChild, selectChild.replace("child", "parent")), problems(nothing));
+                selectChild, mayNotRead(reader, "parent")), problems(nothing));
         assertEquals(before, snapshot(target));
 
         postgres.execute(source, "GRANT USAGE ON SCHEMA priv TO " + reader + "; GRANT SELECT ON priv.parent TO " + reader);
@@ -358,6 +355,64 @@ class PrivilegesIT {
 
         postgres.execute(source, "GRANT SELECT ON priv.child TO " + reader);
         assertLoaded(target, TestingJob.run(settings(target), asReader));
+    }
+
+    /**
+     * SELECT granted column by column reads a table as well as SELECT on it, when it covers every
+     * column; short of that, preflight names the table.
+     */
+    @Test
+    void selectOnEveryColumnReadsTheTableAndOneColumnShortIsRefused() {
+        String target = postgres.createDatabase("priv_columns");
+        String reader = sourceRole("c_" + target);
+        postgres.execute(source, "GRANT USAGE ON SCHEMA priv TO " + reader + "; GRANT SELECT (parent_id, name, doc) ON priv.parent TO "
+                + reader + "; GRANT SELECT (child_id, parent_id) ON priv.child TO " + reader);
+        String before = snapshot(target);
+
+        TestingJob.Outcome oneColumnShort = TestingJob.run(settings(target), asSourceUser(reader));
+
+        assertEquals(3, oneColumnShort.status(), oneColumnShort.out() + oneColumnShort.err());
+        assertEquals(mayNotRead(reader, "child"), error(oneColumnShort));
+        assertEquals(before, snapshot(target));
+
+        postgres.execute(source, "GRANT SELECT (note) ON priv.child TO " + reader);
+        assertLoaded(target, TestingJob.run(settings(target), asSourceUser(reader)));
+    }
+
+    /** Page-range (ctid) reads need SELECT on the table: with column grants only, a table without a key is read whole. */
+    @Test
+    void aTableWithoutAKeyGrantedColumnByColumnIsReadInOnePartition() {
+        String keyless = postgres.createDatabase("priv_ctid_src");
+        String target = postgres.createDatabase("priv_ctid");
+        String reader = sourceRole("k_" + target);
+        postgres.execute(keyless, "CREATE TABLE public.keyless (a integer, b text);"
+                + " INSERT INTO public.keyless SELECT g, repeat('x', 200) FROM generate_series(1, 4000) g; ANALYZE public.keyless;"
+                + " GRANT SELECT (a, b) ON public.keyless TO " + reader);
+        List<String> overrides = new ArrayList<>(List.of(asSourceUser(reader)));
+        overrides.add("load.rows-per-partition=1000");
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, keyless, target,
+                "fullload.tables.include = [\"public.keyless\"]"), overrides.toArray(String[]::new));
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(Sql.checksum(postgres, keyless, "public.keyless"), Sql.checksum(postgres, target, "public.keyless"));
+        assertEquals(1, ReportFile.read(outcome.report()).table("public.keyless").path("partitions").asInt());
+    }
+
+    /** A login role with no privileges yet, for the source side. */
+    private static String sourceRole(String name) {
+        postgres.execute("postgres", "CREATE ROLE " + name + " LOGIN PASSWORD '" + PASSWORD + "'");
+        return name;
+    }
+
+    private static String[] asSourceUser(String role) {
+        return new String[] {"source.user=" + role, "source.password=" + PASSWORD};
+    }
+
+    /** Preflight's refusal when the source user may not read priv.{@code table}. */
+    private static String mayNotRead(String role, String table) {
+        return "the source user " + role + " may not read table priv." + table + " (no SELECT privilege on it, nor on each of its"
+                + " columns): run GRANT SELECT ON TABLE \"priv\".\"" + table + "\" TO \"" + role + "\" (or, on PostgreSQL 14 and"
+                + " later, GRANT pg_read_all_data TO \"" + role + "\")";
     }
 
     /** A login role named after the target database, allowed to set the replica role (as PostgreSQL 15 and later allow). */
