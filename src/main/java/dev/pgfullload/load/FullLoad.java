@@ -640,7 +640,8 @@ public final class FullLoad {
                 // The source is counted while the target builds the table's keys and indexes.
                 CompletableFuture<long[]> sourceSide = validator.startSourceSide(table);
                 try {
-                    PostLoad.afterTable(driver, table, created, settings.load());                } catch (SQLException | RuntimeException e) {
+                    PostLoad.afterTable(driver, table, created, settings.load());
+                } catch (SQLException | RuntimeException e) {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
                 String validation = validator.validate(driver, table, created, rows,
