@@ -69,6 +69,30 @@ class FullLoadJobIT {
         assertEquals("", outcome.out());
     }
 
+    /**
+     * Sessions are kept between a run's steps, but none outlives the run: a caller that runs the job
+     * in its own JVM (a scheduler, a test) can drop either database right after.
+     */
+    @Test
+    void noDatabaseSessionOutlivesTheRun() throws Exception {
+        String target = postgres.createDatabase("job_sessions");
+
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
+                "fullload.tables.include = [\"shop.%\"]"), "load.target-table-prep-mode=DROP_AND_CREATE", "load.rows-per-partition=500");
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('" + source + "', '" + target + "')"
+                + " AND application_name LIKE 'pg-fullload%'";
+        long left = Sql.count(postgres, "postgres", sessions);
+        for (int wait = 0; left > 0 && wait < 100; wait++) {
+            // A server process ends a moment after its client closes the session.
+            Thread.sleep(50);
+            left = Sql.count(postgres, "postgres", sessions);
+        }
+        assertEquals(0, left, "sessions still open after the run");
+        postgres.execute("postgres", "DROP DATABASE " + target);
+    }
+
     @ParameterizedTest
     @EnumSource(PrepMode.class)
     void theSampleDatabaseLoadsExactlyIntoAFreshTarget(PrepMode prepMode) {
