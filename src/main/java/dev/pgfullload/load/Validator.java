@@ -11,14 +11,19 @@ import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ColumnKind;
 import dev.pgfullload.source.SourceColumn;
+import dev.pgfullload.source.ReadPartition;
 import dev.pgfullload.source.TableName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -32,6 +37,8 @@ import static java.util.Objects.requireNonNull;
  * each row's md5), computed by each server over its own rows, so no row travels twice.
  */
 public final class Validator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
     /** Sessions render values the same way on both sides: zone, float digits, interval and bytea forms. */
     static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres';"
@@ -87,6 +94,15 @@ public final class Validator {
      */
     public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected,
                            CompletableFuture<long[]> source) throws SQLException {
+        return validate(target, table, created, rowsWritten, rejected, source, null);
+    }
+
+    /**
+     * As above; with {@code plan}, the table's read plan, a mismatch on a table read in key ranges also
+     * names the ranges where source and target differ.
+     */
+    public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected,
+                           CompletableFuture<long[]> source, List<ReadPartition> plan) throws SQLException {
         ValidationMode mode = settings.validationMode();
         if (mode == ValidationMode.NONE || source == null) {
             return null;
@@ -105,7 +121,8 @@ public final class Validator {
         if (sourceSide[0] != targetRows + rejected) {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
                     + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows
-                    + (rejected == 0 ? "" : " and refused " + rejected));
+                    + (rejected == 0 ? "" : " and refused " + rejected)
+                    + (onlyLoadedRows && rejected == 0 ? differingRanges(target, table, plan) : ""));
         }
         if (rejected > 0) {
             return "row count checked (" + targetRows + " loaded + " + rejected + " refused = " + sourceSide[0] + ")";
@@ -117,7 +134,7 @@ public final class Validator {
             if (sourceSide[1] != targetSide[1]) {
                 throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the checksum of the rows differs"
                         + " (source " + Long.toHexString(sourceSide[1]) + ", target " + Long.toHexString(targetSide[1])
-                        + ") though both have " + targetRows + " rows: a row differs");
+                        + ") though both have " + targetRows + " rows: a row differs" + differingRanges(target, table, plan));
             }
             return "rows and checksum match (" + targetRows + " rows)";
         }
@@ -200,20 +217,85 @@ public final class Validator {
     /** Count and, for CHECKSUM, the checksum of {@code ROW(expressions)} over the table. */
     static long[] measure(Connection connection, TableName table, List<String> expressions, ValidationMode mode)
             throws SQLException {
-        // Up to 2^60 per row: summed in numeric, then reduced modulo 2^63 - 1 to fit a bigint.
-        String sql = mode == ValidationMode.CHECKSUM
-                ? "SELECT count(*), (coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", expressions)
-                        + ")::text), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint FROM " + table.quoted()
-                : "SELECT count(*), 0 FROM " + table.quoted();
+        String sql = "SELECT count(*), " + (mode == ValidationMode.CHECKSUM ? checksum(expressions) : "0") + " FROM " + table.quoted();
         try (Statement statement = connection.createStatement()) {
-            for (String set : SESSION.split("; ")) {
-                statement.execute(set);
-            }
+            sameRendering(statement);
             try (ResultSet rows = statement.executeQuery(sql)) {
                 rows.next();
                 return new long[] {rows.getLong(1), rows.getLong(2)};
             }
         }
+    }
+
+    /** The order-independent checksum of {@code ROW(expressions)}: up to 2^60 per row, summed in numeric, reduced to a bigint. */
+    private static String checksum(List<String> expressions) {
+        return "(coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", expressions)
+                + ")::text), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint";
+    }
+
+    private static void sameRendering(Statement statement) throws SQLException {
+        for (String set : SESSION.split("; ")) {
+            statement.execute(set);
+        }
+    }
+
+    /**
+     * After a mismatch on a table read in key ranges: count and checksum each range on both sides, in
+     * one scan per side, and name the ranges that differ ("" when the plan has no key ranges, or when
+     * the breakdown itself fails: the mismatch is reported all the same).
+     */
+    private String differingRanges(Connection target, TargetTable table, List<ReadPartition> plan) {
+        if (plan == null || plan.size() < 2 || plan.stream().anyMatch(partition -> partition.where() == null
+                || partition.where().contains("ctid") || !partition.from().equals(plan.get(0).from()))) {
+            return "";
+        }
+        List<String> sourceRanges = plan.stream().map(ReadPartition::where).toList();
+        List<String> targetRanges = sourceRanges.stream().map(settings.identifierCase()::rewrite).toList();
+        try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
+                "validate", null)) {
+            Map<Integer, long[]> sourceSide = byRange(source.connection(), table.source().name(), sourceExpressions(table),
+                    sourceRanges);
+            source.keep();
+            Map<Integer, long[]> targetSide = byRange(target, table.name(), targetExpressions(table), targetRanges);
+            List<String> differing = new ArrayList<>();
+            for (int range = -1; range < plan.size(); range++) {
+                long[] left = sourceSide.getOrDefault(range, new long[2]);
+                long[] right = targetSide.getOrDefault(range, new long[2]);
+                if (left[0] != right[0] || left[1] != right[1]) {
+                    String where = range < 0 ? "rows outside every key range" : "key range " + range + " (" + sourceRanges.get(range) + ")";
+                    differing.add(where + ": source " + left[0] + " rows, target " + right[0] + (left[0] == right[0] ? ", checksums differ" : ""));
+                }
+            }
+            if (differing.isEmpty()) {
+                return "";
+            }
+            return "; it differs in " + String.join("; ", differing.subList(0, Math.min(3, differing.size())))
+                    + (differing.size() > 3 ? "; and " + (differing.size() - 3) + " more key ranges" : "");
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("{}: could not compare the key ranges one by one: {}", table.name(), e.getMessage());
+            return "";
+        }
+    }
+
+    /** Count and checksum of each range (its index; -1 for rows in none) in one scan. */
+    private static Map<Integer, long[]> byRange(Connection connection, TableName table, List<String> expressions, List<String> ranges)
+            throws SQLException {
+        StringBuilder range = new StringBuilder("CASE");
+        for (int i = 0; i < ranges.size(); i++) {
+            range.append(" WHEN (").append(ranges.get(i)).append(") THEN ").append(i);
+        }
+        range.append(" ELSE -1 END");
+        Map<Integer, long[]> measured = new HashMap<>();
+        try (Statement statement = connection.createStatement()) {
+            sameRendering(statement);
+            try (ResultSet rows = statement.executeQuery("SELECT " + range + ", count(*), " + checksum(expressions) + " FROM "
+                    + table.quoted() + " GROUP BY 1")) {
+                while (rows.next()) {
+                    measured.put(rows.getInt(1), new long[] {rows.getLong(2), rows.getLong(3)});
+                }
+            }
+        }
+        return measured;
     }
 
     /** Source columns as the target holds them: json read as text where it became text, money through numeric. */

@@ -20,6 +20,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** COUNT and CHECKSUM validation: on its own, and failing a table in a run. */
 class ValidationIT {
@@ -94,19 +95,55 @@ class ValidationIT {
 
     @Test
     void aRowChangedInTheTargetDuringTheLoadFailsTheTableInTheReport() {
-        String source = postgres.createDatabase("val2_src");
-        String target = postgres.createDatabase("val2_dst");
-        SampleDatabase.create(postgres, source);
         // The target's own trigger rewrites rows as they arrive (trigger mode NONE lets it fire).
-        postgres.execute(target, SampleDatabase.SCHEMA_SQL);
-        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
-                        "fullload.tables { \"include\" = [\"shop.%\"] }"),
-                "load.trigger-mode=NONE", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD", "validation.mode=CHECKSUM");
-        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
-        ReportFile report = ReportFile.read(outcome.report());
+        ReportFile report = loadThroughTheTargetsTriggers("val2", "");
         assertEquals("failed", report.table("shop.customer").get("state").asText());
         assertThat(report.table("shop.customer").get("error").asText()).startsWith("validation failed: the checksum of the rows differs");
         assertEquals("loaded", report.table("shop.product").get("state").asText());
         assertEquals("rows and checksum match (50 rows)", report.table("shop.product").get("note").asText());
+    }
+
+    /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
+    @Test
+    void aMismatchOnATableReadInKeyRangesNamesTheRangeThatDiffers() {
+        // One row of shop.purchase is changed on its way into the target; every other row arrives as it was.
+        ReportFile report = loadThroughTheTargetsTriggers("val3", """
+                DROP TRIGGER customer_touch ON shop.customer;
+                CREATE OR REPLACE FUNCTION shop.touch_and_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.purchase_id = 1500 THEN
+                        NEW.note := 'changed on the way in';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                """, "load.rows-per-partition=500");
+
+        String error = report.table("shop.purchase").get("error").asText();
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("validation failed: the checksum of the rows differs \\(source \\w+,"
+                + " target \\w+\\) though both have 2000 rows: a row differs; it differs in key range \\d+ \\(\"purchase_id\" >= '(\\d+)'::bigint"
+                + " AND \"purchase_id\" < '(\\d+)'::bigint\\): source (\\d+) rows, target \\3, checksums differ").matcher(error);
+        assertTrue(range.matches(), error);
+        assertThat(Long.parseLong(range.group(1))).isLessThanOrEqualTo(1500);
+        assertThat(Long.parseLong(range.group(2))).isGreaterThan(1500);
+        // The other tables' checks are unaffected (purchase_line, a child of purchase, is skipped under trigger mode NONE).
+        assertEquals("rows and checksum match (300 rows)", report.table("shop.customer").get("note").asText());
+    }
+
+    /**
+     * The sample database loaded into a target that has its schema and {@code targetSql}, with trigger
+     * mode NONE (the target's triggers fire) and CHECKSUM validation; the run must fail a table.
+     */
+    private ReportFile loadThroughTheTargetsTriggers(String prefix, String targetSql, String... overrides) {
+        String source = postgres.createDatabase(prefix + "_src");
+        String target = postgres.createDatabase(prefix + "_dst");
+        SampleDatabase.create(postgres, source);
+        postgres.execute(target, SampleDatabase.SCHEMA_SQL + targetSql);
+        List<String> all = new java.util.ArrayList<>(List.of("load.trigger-mode=NONE", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD",
+                "validation.mode=CHECKSUM"));
+        all.addAll(List.of(overrides));
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
+                "fullload.tables { \"include\" = [\"shop.%\"] }"), all.toArray(String[]::new));
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        return ReportFile.read(outcome.report());
     }
 }
