@@ -645,7 +645,7 @@ public final class FullLoad {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
                 String validation = validator.validate(driver, table, created, rows,
-                        control.rejectedRows(driver, runId, table.name()), sourceSide, new ControlPlans(driver).recorded(table));
+                        control.rejectedRows(driver, runId, table.name()), sourceSide, new ControlPlans(driver));
                 control.finished(driver, runId, table.name(),
                         validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
                 String note = loaded.note() == null ? validation : validation == null ? loaded.note() : loaded.note() + "; " + validation;

@@ -94,15 +94,15 @@ public final class Validator {
      */
     public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected,
                            CompletableFuture<long[]> source) throws SQLException {
-        return validate(target, table, created, rowsWritten, rejected, source, null);
+        return validate(target, table, created, rowsWritten, rejected, source, (TableLoader.PlanStore) null);
     }
 
     /**
-     * As above; with {@code plan}, the table's read plan, a mismatch on a table read in key ranges also
-     * names the ranges where source and target differ.
+     * As above; with {@code plans}, where the table's read plan is kept, a mismatch on a table read in
+     * key ranges also names the ranges where source and target differ (the plan is read only then).
      */
     public String validate(Connection target, TargetTable table, boolean created, long rowsWritten, long rejected,
-                           CompletableFuture<long[]> source, List<ReadPartition> plan) throws SQLException {
+                           CompletableFuture<long[]> source, TableLoader.PlanStore plans) throws SQLException {
         ValidationMode mode = settings.validationMode();
         if (mode == ValidationMode.NONE || source == null) {
             return null;
@@ -122,7 +122,7 @@ public final class Validator {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
                     + " rows, the target " + (onlyLoadedRows ? "has " : "received ") + targetRows
                     + (rejected == 0 ? "" : " and refused " + rejected)
-                    + (onlyLoadedRows && rejected == 0 ? differingRanges(target, table, plan) : ""));
+                    + (onlyLoadedRows && rejected == 0 ? differingRanges(target, table, plans) : ""));
         }
         if (rejected > 0) {
             return "row count checked (" + targetRows + " loaded + " + rejected + " refused = " + sourceSide[0] + ")";
@@ -134,7 +134,7 @@ public final class Validator {
             if (sourceSide[1] != targetSide[1]) {
                 throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the checksum of the rows differs"
                         + " (source " + Long.toHexString(sourceSide[1]) + ", target " + Long.toHexString(targetSide[1])
-                        + ") though both have " + targetRows + " rows: a row differs" + differingRanges(target, table, plan));
+                        + ") though both have " + targetRows + " rows: a row differs" + differingRanges(target, table, plans));
             }
             return "rows and checksum match (" + targetRows + " rows)";
         }
@@ -244,7 +244,14 @@ public final class Validator {
      * one scan per side, and name the ranges that differ ("" when the plan has no key ranges, or when
      * the breakdown itself fails: the mismatch is reported all the same).
      */
-    private String differingRanges(Connection target, TargetTable table, List<ReadPartition> plan) {
+    private String differingRanges(Connection target, TargetTable table, TableLoader.PlanStore plans) {
+        List<ReadPartition> plan;
+        try {
+            plan = plans == null ? null : plans.recorded(table);
+        } catch (SQLException e) {
+            LOG.warn("{}: could not read the table's read plan: {}", table.name(), e.getMessage());
+            return "";
+        }
         if (plan == null || plan.size() < 2 || plan.stream().anyMatch(partition -> partition.where() == null
                 || partition.where().contains("ctid") || !partition.from().equals(plan.get(0).from()))) {
             return "";
