@@ -15,9 +15,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +76,7 @@ class FullLoadJobIT {
      * in its own JVM (a scheduler, a test) can drop either database right after.
      */
     @Test
-    void noDatabaseSessionOutlivesTheRun() throws Exception {
+    void noDatabaseSessionOutlivesTheRun() {
         String target = postgres.createDatabase("job_sessions");
 
         TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
@@ -83,13 +85,9 @@ class FullLoadJobIT {
         assertEquals(0, outcome.status(), outcome.out() + outcome.err());
         String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname IN ('" + source + "', '" + target + "')"
                 + " AND application_name LIKE 'pg-fullload%'";
-        long left = Sql.count(postgres, "postgres", sessions);
-        for (int wait = 0; left > 0 && wait < 100; wait++) {
-            // A server process ends a moment after its client closes the session.
-            Thread.sleep(50);
-            left = Sql.count(postgres, "postgres", sessions);
-        }
-        assertEquals(0, left, "sessions still open after the run");
+        // A server process ends a moment after its client closes the session.
+        await("sessions still open after the run").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Sql.count(postgres, "postgres", sessions) == 0);
         postgres.execute("postgres", "DROP DATABASE " + target);
     }
 

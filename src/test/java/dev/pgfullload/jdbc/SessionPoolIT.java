@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -95,14 +97,9 @@ class SessionPoolIT {
     }
 
     /** The count, once it reaches 0 or 5 s have passed: a server process ends a moment after its client leaves. */
-    private long eventually(String database, String count) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        long value = Sql.count(postgres, database, count);
-        while (value > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            value = Sql.count(postgres, database, count);
-        }
-        return value;
+    private long eventually(String database, String count) {
+        return await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Sql.count(postgres, database, count), value -> value == 0);
     }
 
     private ConnectionSettings settings(String database) {
