@@ -31,27 +31,18 @@ public enum IdentifierCase {
         while (i < sql.length()) {
             char c = sql.charAt(i);
             if (c == '\'' || c == '"') {
-                int end = i + 1;
-                while (end < sql.length()) {
-                    if (sql.charAt(end) == c) {
-                        if (end + 1 < sql.length() && sql.charAt(end + 1) == c) {
-                            end += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    end++;
-                }
-                String quoted = sql.substring(i, Math.min(end + 1, sql.length()));
+                int closed = Identifiers.endOfQuoted(sql, i);
+                int end = closed < 0 ? sql.length() : closed;
+                String quoted = sql.substring(i, end);
                 if (c == '"') {
                     out.append(apply(quoted));
-                } else if (end < sql.length() && sql.startsWith("::regclass", end + 1)) {
+                } else if (closed > 0 && sql.startsWith("::regclass", end)) {
                     String relation = quoted.substring(1, quoted.length() - 1).replace("''", "'");
                     out.append(Identifiers.literal(rewrite(relation)));
                 } else {
                     out.append(quoted);
                 }
-                i = end + 1;
+                i = end;
             } else {
                 out.append(c);
                 i++;

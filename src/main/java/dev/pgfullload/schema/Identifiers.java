@@ -17,6 +17,26 @@ public final class Identifiers {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
+    /**
+     * The index just past the quoted token that opens at {@code open} (a {@code "} identifier or a
+     * {@code '} literal, its quote doubled inside), or -1 when the text ends before it closes.
+     */
+    public static int endOfQuoted(String text, int open) {
+        char quote = text.charAt(open);
+        int at = open + 1;
+        while (at < text.length()) {
+            if (text.charAt(at) == quote) {
+                if (at + 1 < text.length() && text.charAt(at + 1) == quote) {
+                    at += 2;
+                    continue;
+                }
+                return at + 1;
+            }
+            at++;
+        }
+        return -1;
+    }
+
     /** {@code value} as a standard-conforming string literal. */
     public static String literal(String value) {
         requireNonNull(value, "value is null");

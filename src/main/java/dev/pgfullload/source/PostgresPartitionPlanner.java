@@ -57,18 +57,18 @@ public final class PostgresPartitionPlanner {
             }
         }
         if (table.partitioned()) {
-            List<ReadPartition> leaves = new ArrayList<>();
+            List<String> leaves = new ArrayList<>();
             Set<TableName> parents = new LinkedHashSet<>();
             table.partitions().forEach(partition -> parents.add(partition.parent()));
             for (PartitionSpec partition : table.partitions()) {
                 if (!parents.contains(partition.name())) {
-                    leaves.add(new ReadPartition("FROM ONLY " + partition.name().quoted(), null));
+                    leaves.add(partition.name().quoted());
                 }
             }
             if (!leaves.isEmpty()) {
-                List<String> unreadable = unreadableLeaves(source, leaves);
+                List<String> unreadable = unreadable(source, leaves);
                 if (unreadable.isEmpty()) {
-                    return leaves;
+                    return leaves.stream().map(leaf -> new ReadPartition("FROM ONLY " + leaf, null)).toList();
                 }
                 // Reading through the root needs SELECT on the root only; reading a partition directly needs it on the partition.
                 LOG.warn("{} is read through its root in one partition: the source user may not read its partitions {}"
@@ -77,7 +77,7 @@ public final class PostgresPartitionPlanner {
             }
         }
         if (!table.partitioned() && source.getMetaData().getDatabaseMajorVersion() >= 14) {
-            if (readsWholeTable(source, table)) {
+            if (unreadable(source, List.of(table.name().quoted())).isEmpty()) {
                 return pageRanges(source, table, wanted);
             }
             // A page range names ctid, which SELECT granted column by column does not cover.
@@ -90,22 +90,11 @@ public final class PostgresPartitionPlanner {
         return List.of(new ReadPartition(from, null));
     }
 
-    private static boolean readsWholeTable(Connection source, SourceTable table) throws SQLException {
-        try (PreparedStatement statement = source.prepareStatement("SELECT pg_catalog.has_table_privilege(?, 'SELECT')")) {
-            statement.setString(1, table.name().quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getBoolean(1);
-            }
-        }
-    }
-
-    /** The leaf partitions, among {@code leaves}, that the session's user may not SELECT from directly. */
-    private static List<String> unreadableLeaves(Connection source, List<ReadPartition> leaves) throws SQLException {
-        List<String> names = leaves.stream().map(leaf -> leaf.from().substring("FROM ONLY ".length())).toList();
+    /** The tables, quoted names, that the session's user may not SELECT from as a whole. */
+    private static List<String> unreadable(Connection source, List<String> names) throws SQLException {
         List<String> unreadable = new ArrayList<>();
         try (PreparedStatement statement = source.prepareStatement(
-                "SELECT leaf FROM unnest(?::text[]) leaf WHERE NOT pg_catalog.has_table_privilege(leaf, 'SELECT')")) {
+                "SELECT name FROM unnest(?::text[]) name WHERE NOT pg_catalog.has_table_privilege(name, 'SELECT')")) {
             statement.setArray(1, source.createArrayOf("text", names.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

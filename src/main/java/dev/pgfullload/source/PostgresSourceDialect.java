@@ -342,18 +342,8 @@ public final class PostgresSourceDialect implements SourceDialect {
         }
         // Past the index name, quoted ("a ""b"" c") or not.
         if (at < definition.length() && definition.charAt(at) == '"') {
-            at++;
-            while (at < definition.length()) {
-                if (definition.charAt(at) == '"') {
-                    if (at + 1 < definition.length() && definition.charAt(at + 1) == '"') {
-                        at += 2;
-                        continue;
-                    }
-                    break;
-                }
-                at++;
-            }
-            at++;
+            int end = Identifiers.endOfQuoted(definition, at);
+            at = end < 0 ? definition.length() : end;
         } else {
             while (at < definition.length() && definition.charAt(at) != ' ') {
                 at++;

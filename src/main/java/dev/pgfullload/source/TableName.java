@@ -56,23 +56,11 @@ public record TableName(String schema, String name) implements Serializable, Com
     /** The part starting at {@code from}; sets {@code end[0]} to the index after it. */
     private static String readPart(String text, int from, int[] end) {
         if (from < text.length() && text.charAt(from) == '"') {
-            StringBuilder part = new StringBuilder();
-            int i = from + 1;
-            while (i < text.length()) {
-                char c = text.charAt(i);
-                if (c == '"') {
-                    if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-                        part.append('"');
-                        i += 2;
-                        continue;
-                    }
-                    end[0] = i + 1;
-                    return part.toString();
-                }
-                part.append(c);
-                i++;
+            end[0] = Identifiers.endOfQuoted(text, from);
+            if (end[0] < 0) {
+                throw new IllegalArgumentException("unterminated quoted name: " + text);
             }
-            throw new IllegalArgumentException("unterminated quoted name: " + text);
+            return text.substring(from + 1, end[0] - 1).replace("\"\"", "\"");
         }
         int dot = text.indexOf('.', from);
         end[0] = dot < 0 ? text.length() : dot;
