@@ -139,7 +139,7 @@ run_spark_jdbc() {
     # baseline gets the JVM's default tiered compilation (C2), its fastest setting here (14.6 s against 15.3 s).
     timed "$label" env PGFULLLOAD_MAIN_CLASS=dev.pgfullload.bench.SparkJdbcWriterBaseline \
         JAVA_OPTS="$JAVA_OPTS -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2" "$root/submit-scripts/run-local.sh" \
-        "$(url bench_src)" "$(url bench_dst)" public.events 500000 1000 "$mode"
+        "$(url bench_src)" "$(url bench_dst)" public.events 500000 134217728 1000 "$mode"
 }
 run_pg_dump() {
     fresh_target

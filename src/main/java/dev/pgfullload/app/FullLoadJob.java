@@ -31,7 +31,8 @@ import java.util.UUID;
 public final class FullLoadJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(FullLoadJob.class);
-    private static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
+    static final String WHOLE_STAGE_CODEGEN = "spark.sql.codegen.wholeStage";
+    static final String URL_STREAM_HANDLER_FACTORY = "spark.sql.defaultUrlStreamHandlerFactory.enabled";
     static final String REDACTION_REGEX = "spark.redaction.regex";
     static final String REDACTION_STRING_REGEX = "spark.redaction.string.regex";
     /** Spark's default, and credential. */
@@ -112,14 +113,34 @@ public final class FullLoadJob {
         org.apache.spark.sql.classic.SparkSession.Builder builder = org.apache.spark.sql.classic.SparkSession.builder()
                 .appName("pg-fullload");
         SparkConf given = new SparkConf();
-        // A load's plans are a scan and nothing else: compiling them into Java code costs more than it saves.
-        if (!given.contains(WHOLE_STAGE_CODEGEN)) {
-            builder = builder.config(WHOLE_STAGE_CODEGEN, "false");
-        }
-        for (Map.Entry<String, String> setting : redactionSettings(given).entrySet()) {
+        for (Map.Entry<String, String> setting : sparkDefaults(given).entrySet()) {
             builder = builder.config(setting.getKey(), setting.getValue());
         }
         return builder.getOrCreate();
+    }
+
+    /**
+     * The Spark settings pg-fullload starts its session with, each only where the user has not set it
+     * (in {@code spark-submit --conf}, {@code spark-defaults.conf} or a system property):
+     * <ul>
+     * <li>{@code spark.sql.codegen.wholeStage = false}: a load's plans are a scan and nothing else, and
+     * compiling them into Java code costs more than it saves;</li>
+     * <li>{@code spark.sql.defaultUrlStreamHandlerFactory.enabled = false}: Spark would register Hadoop's
+     * handler for hdfs:// URLs (for {@code ADD JAR} from HDFS, which a load never runs), and that loads
+     * every Hadoop file system class on the way to the first row (about 20 ms);</li>
+     * <li>the redaction of secrets, {@link #redactionSettings}.</li>
+     * </ul>
+     */
+    static Map<String, String> sparkDefaults(SparkConf given) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (!given.contains(WHOLE_STAGE_CODEGEN)) {
+            settings.put(WHOLE_STAGE_CODEGEN, "false");
+        }
+        if (!given.contains(URL_STREAM_HANDLER_FACTORY)) {
+            settings.put(URL_STREAM_HANDLER_FACTORY, "false");
+        }
+        settings.putAll(redactionSettings(given));
+        return settings;
     }
 
     /**

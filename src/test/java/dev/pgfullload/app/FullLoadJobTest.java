@@ -31,6 +31,17 @@ class FullLoadJobTest {
     }
 
     @Test
+    void sparkStartsWithTheLoadsDefaultsUnlessTheUserSetThem() {
+        Map<String, String> defaults = FullLoadJob.sparkDefaults(new SparkConf(false));
+        assertEquals("false", defaults.get("spark.sql.codegen.wholeStage"));
+        assertEquals("false", defaults.get("spark.sql.defaultUrlStreamHandlerFactory.enabled"));
+        assertTrue(defaults.containsKey("spark.redaction.regex"));
+        SparkConf given = new SparkConf(false).set("spark.sql.codegen.wholeStage", "true")
+                .set("spark.sql.defaultUrlStreamHandlerFactory.enabled", "true").set("spark.redaction.regex", "(?i)mine");
+        assertEquals(Map.of("spark.redaction.string.regex", "(?i)password=[^&;\\s]*"), FullLoadJob.sparkDefaults(given));
+    }
+
+    @Test
     void aUsersOwnRedactionIsKept() {
         SparkConf given = new SparkConf(false).set("spark.redaction.regex", "(?i)mine").set("spark.redaction.string.regex", "x");
         assertEquals(Map.of(), FullLoadJob.redactionSettings(given));

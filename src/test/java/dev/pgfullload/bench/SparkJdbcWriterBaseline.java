@@ -25,8 +25,9 @@ import java.util.Properties;
  * written by Spark's built-in JDBC writer (batched INSERTs), into a table without indexes, then the
  * primary key added, as pg-fullload ends.
  *
- * <p>Arguments: source URL, target URL, table (schema.table), rows per partition, batch size, and
- * "rewrite" to add {@code reWriteBatchedInserts=true}.
+ * <p>Arguments: source URL, target URL, table (schema.table), rows per partition, bytes per partition,
+ * batch size, and "rewrite" to add {@code reWriteBatchedInserts=true}. The read partitions are planned
+ * as pg-fullload plans them: the same planner, the same sizing, rounded up to a multiple of the cores.
  */
 public final class SparkJdbcWriterBaseline {
 
@@ -38,8 +39,9 @@ public final class SparkJdbcWriterBaseline {
         String targetUrl = args[1];
         String table = args[2];
         long rowsPerPartition = Long.parseLong(args[3]);
-        String batchSize = args[4];
-        boolean rewrite = args.length > 5 && args[5].equals("rewrite");
+        long bytesPerPartition = Long.parseLong(args[4]);
+        String batchSize = args[5];
+        boolean rewrite = args.length > 6 && args[6].equals("rewrite");
         ConnectionSettings source = new ConnectionSettings(sourceUrl, "postgres", null, 10000, Map.of());
         SparkSession spark = SparkSession.builder().appName("spark-jdbc-writer-baseline").getOrCreate();
         PostgresSourceDialect dialect = new PostgresSourceDialect();
@@ -49,7 +51,8 @@ public final class SparkJdbcWriterBaseline {
             SourceCatalog catalog = dialect.discover(connection, new TableSelection(List.of(TablePattern.parse(table)), List.of()));
             sourceTable = catalog.tables().get(0);
             frame = new TableReader(spark, dialect, source, TableReader.Method.COPY).read(sourceTable,
-                    dialect.planPartitions(connection, sourceTable, new PartitionSizing(rowsPerPartition, Long.MAX_VALUE, 256)));
+                    dialect.planPartitions(connection, sourceTable, new PartitionSizing(rowsPerPartition, bytesPerPartition,
+                            PartitionSizing.MAX_PARTITIONS).roundedTo(spark.sparkContext().defaultParallelism())));
         }
         Properties properties = new Properties();
         properties.setProperty("user", "postgres");
