@@ -27,6 +27,7 @@ import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.source.PartitionSizing;
 import dev.pgfullload.source.ReadPartition;
 import dev.pgfullload.source.TableReader;
+import dev.pgfullload.source.copy.PgCopyDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.spark.sql.Dataset;
@@ -213,10 +214,15 @@ public final class TableLoader {
 
     /**
      * The rows of {@code frame} in Spark's internal form. A plain scan of pg-fullload's COPY source is
-     * taken straight from the scan, without the copy into UnsafeRows that a plan's output gets: the
+     * taken straight from the scan ({@link PgCopyDataSource#scanRows}, from the analyzed relation, or
+     * else from the physical plan), without the copy into UnsafeRows that a plan's output gets: the
      * writer consumes each row before the next is read.
      */
     static RDD<InternalRow> internalRows(Dataset<Row> frame) {
+        RDD<InternalRow> direct = PgCopyDataSource.scanRows(frame);
+        if (direct != null) {
+            return direct;
+        }
         SparkPlan plan = frame.queryExecution().executedPlan();
         // Spark puts a projection of every column, in order, over the scan: it changes nothing but the row format.
         if (plan instanceof ProjectExec project && project.child() instanceof BatchScanExec
