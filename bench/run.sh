@@ -17,6 +17,10 @@
 # (default 127.0.0.1:5432, user postgres, password from PGPASSWORD if needed). The target database is
 # dropped and created again before every timed run.
 #
+# Output: a table of medians (with min, max, rows/s, MB/s, peak memory and the speed against
+# pg-fullload's median), then each tool's time divided by pg-fullload's round by round: runs of one
+# round are minutes apart, so those ratios move less when the machine changes speed.
+#
 # Tools: (a) pg-fullload (DROP_AND_CREATE: table, rows, then primary key);
 #        (b) Spark's built-in JDBC writer on the same DataFrame with the same partitions, batchsize 1000,
 #            into a table without indexes, then the primary key; at its defaults and with reWriteBatchedInserts
@@ -48,7 +52,7 @@ while [ "$#" -gt 0 ]; do
         --user) user="$2"; shift 2 ;;
         --keep-data) keep=true; shift ;;
         --tools) tools="$2"; shift 2 ;;
-        -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -171,7 +175,7 @@ timed() {
         # A peer that fails (pgloader has run out of heap here) is counted, not timed; the run goes on.
         echo "!! $label failed; the end of its output:" >&2
         tail -5 "$log" >&2
-        printf '%s\tfailed\t0\n' "$label" >> "$results"
+        printf '%s\tfailed\t0\t%s\n' "$label" "$round" >> "$results"
         return 0
     fi
     local loaded
@@ -188,7 +192,7 @@ timed() {
         exit 1
     fi
     read -r seconds kilobytes < "$work/time.txt"
-    printf '%s\t%s\t%s\n' "$label" "$seconds" "$kilobytes" >> "$results"
+    printf '%s\t%s\t%s\t%s\n' "$label" "$seconds" "$kilobytes" "$round" >> "$results"
     printf '   %-34s %7.2f s  %6d MB peak\n' "$label" "$seconds" "$((kilobytes / 1024))" >&2
 }
 
@@ -222,7 +226,8 @@ echo
 awk -F'\t' -v rows="$total_rows" -v bytes="$bytes" '
     { if (!($1 in order)) { order[$1] = ++k; names[k] = $1 }
       if ($2 == "failed") { failed[$1]++; next }
-      n[$1]++; t[$1, n[$1]] = $2; if ($3 > m[$1]) m[$1] = $3 }
+      n[$1]++; t[$1, n[$1]] = $2; if ($3 > m[$1]) m[$1] = $3
+      inround[$1, $4] = $2; if ($4 > rounds) rounds = $4 }
     END {
         for (i = 1; i <= k; i++) {
             name = names[i]; c = n[name];
@@ -238,5 +243,22 @@ awk -F'\t' -v rows="$total_rows" -v bytes="$bytes" '
             if (n[name] == 0) { printf "| %s | - | - | - | - | - | - | - | %d |\n", shown, failed[name]; continue }
             printf "| %s | %.2f | %.2f | %.2f | %d | %.1f | %d | %s | %d |\n", shown, med[name], lo[name], hi[name],
                 rows / med[name], bytes / 1048576 / med[name], m[name] / 1024, base ? sprintf("%.2fx", base / med[name]) : "-", failed[name] + 0
+        }
+        # Runs of one round are minutes apart, so their ratio is less exposed to the machine changing speed.
+        header = 0
+        for (i = 1; i <= k; i++) {
+            name = names[i]
+            if (name == "pg-fullload") continue
+            c = 0; line = ""
+            for (r = 1; r <= rounds; r++) {
+                if (((name, r) in inround) && (("pg-fullload", r) in inround) && inround["pg-fullload", r] > 0) {
+                    q[++c] = inround[name, r] / inround["pg-fullload", r]; line = line sprintf(" %.2fx", q[c])
+                }
+            }
+            if (c == 0) continue
+            for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (q[b] < q[a]) { x = q[a]; q[a] = q[b]; q[b] = x }
+            if (!header) { printf "\nRound by round, each tool'"'"'s time divided by pg-fullload'"'"'s in the same round (how many times faster pg-fullload was):\n"; header = 1 }
+            shown = name; gsub(/\|/, "\\|", shown)
+            printf "- %s:%s (median %.2fx)\n", shown, line, (c % 2) ? q[(c + 1) / 2] : (q[c / 2] + q[c / 2 + 1]) / 2
         }
     }' "$results"
