@@ -10,7 +10,8 @@ import java.util.Arrays;
  * Encodes rows into PostgreSQL's binary COPY format: per row a field count, then per field its length
  * (-1 for NULL) and its bytes. Strings and binary values are copied as they are, with no escaping;
  * a {@link CopyFieldType#BINARY} field may hold bytea or, for a column read in its own binary form, that
- * form, which the target reads back for the same type.
+ * form, which the target reads back for the same type. A {@link BinaryCopyTuple} whose field types are
+ * this encoder's is already in this form, and is copied whole.
  */
 public final class CopyBinaryEncoder implements RowEncoder {
 
@@ -20,6 +21,9 @@ public final class CopyBinaryEncoder implements RowEncoder {
     private final CopyFieldType[] types;
     private byte[] buffer;
     private int length;
+    /** The field types of the last {@link BinaryCopyTuple} seen (one array per reader), and whether they are ours. */
+    private CopyFieldType[] tupleTypes;
+    private boolean tupleMatches;
 
     public CopyBinaryEncoder(CopyFieldType[] types, int initialCapacity) {
         for (CopyFieldType type : types) {
@@ -45,6 +49,13 @@ public final class CopyBinaryEncoder implements RowEncoder {
 
     @Override
     public void encode(InternalRow row) {
+        if (row instanceof BinaryCopyTuple tuple && sameFieldTypes(tuple.tupleTypes())) {
+            int n = tuple.tupleLength();
+            ensure(n);
+            System.arraycopy(tuple.tupleBytes(), tuple.tupleOffset(), buffer, length, n);
+            length += n;
+            return;
+        }
         ensure(2 + types.length * 12);
         putShort(types.length);
         for (int i = 0; i < types.length; i++) {
@@ -93,6 +104,14 @@ public final class CopyBinaryEncoder implements RowEncoder {
             }
             ensure(12);
         }
+    }
+
+    private boolean sameFieldTypes(CopyFieldType[] given) {
+        if (given != tupleTypes) {
+            tupleTypes = given;
+            tupleMatches = Arrays.equals(given, types);
+        }
+        return tupleMatches;
     }
 
     private void putString(UTF8String text) {

@@ -2,8 +2,8 @@ package dev.pgfullload.source.copy;
 
 import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.jdbc.SessionPool;
+import dev.pgfullload.write.CopyFieldType;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.BooleanType;
@@ -15,7 +15,6 @@ import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
@@ -26,31 +25,34 @@ import java.sql.Statement;
 import java.util.Arrays;
 
 /**
- * Reads one partition with {@code COPY (query) TO STDOUT (FORMAT binary)} and decodes each tuple
- * into Spark's internal row. Memory is bounded by one row: pgjdbc hands over one tuple per call.
+ * Reads one partition with {@code COPY (query) TO STDOUT (FORMAT binary)}. Each tuple becomes a
+ * {@link PgTupleRow} over the bytes pgjdbc hands over: its fields' lengths are checked here, and each
+ * value is decoded only when it is asked for. Memory is bounded by one row: pgjdbc hands over one
+ * tuple per call.
  */
 final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
 
     /** PGCOPY\n\377\r\n\0, the binary COPY signature. */
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
 
-    private enum Decoder { SHORT, INT, LONG, BOOLEAN, FLOAT, DOUBLE, STRING, BINARY }
-
-    private final Decoder[] decoders;
+    /** Per field, the length its type always has in binary COPY, or -1 for any length. */
+    private final int[] fixedLengths;
     private final SessionPool.Session session;
     private final Connection connection;
     private final CopyOut copy;
-    private final SpecificInternalRow row;
+    private final PgTupleRow row;
     private boolean headerRead;
     private boolean finished;
 
     PgCopyPartitionReader(ConnectionSettings source, StructType schema, String sessionInitStatement, PgCopyPartition partition) {
-        decoders = new Decoder[schema.fields().length];
-        for (int i = 0; i < decoders.length; i++) {
-            decoders[i] = decoder(schema.fields()[i].dataType());
+        CopyFieldType[] types = new CopyFieldType[schema.fields().length];
+        fixedLengths = new int[types.length];
+        for (int i = 0; i < types.length; i++) {
+            DataType type = schema.fields()[i].dataType();
+            fixedLengths[i] = fixedLength(type);
+            types[i] = CopyFieldType.of(type);
         }
-        // Typed slots: numbers are stored without boxing.
-        row = new SpecificInternalRow(schema);
+        row = new PgTupleRow(types);
         try {
             // A session another partition finished reading is reused (see SessionPool).
             session = SessionPool.borrow(source, "source", "pg-fullload reader", "read", fresh -> {
@@ -77,23 +79,17 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
         }
     }
 
-    private static Decoder decoder(DataType type) {
+    private static int fixedLength(DataType type) {
         if (type instanceof ShortType) {
-            return Decoder.SHORT;
-        } else if (type instanceof IntegerType) {
-            return Decoder.INT;
-        } else if (type instanceof LongType) {
-            return Decoder.LONG;
+            return 2;
+        } else if (type instanceof IntegerType || type instanceof FloatType) {
+            return 4;
+        } else if (type instanceof LongType || type instanceof DoubleType) {
+            return 8;
         } else if (type instanceof BooleanType) {
-            return Decoder.BOOLEAN;
-        } else if (type instanceof FloatType) {
-            return Decoder.FLOAT;
-        } else if (type instanceof DoubleType) {
-            return Decoder.DOUBLE;
-        } else if (type instanceof StringType) {
-            return Decoder.STRING;
-        } else if (type instanceof BinaryType) {
-            return Decoder.BINARY;
+            return 1;
+        } else if (type instanceof StringType || type instanceof BinaryType) {
+            return -1;
         }
         throw new IllegalArgumentException("the COPY source cannot decode Spark type " + type.simpleString());
     }
@@ -118,6 +114,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                 position = 19 + extension;
                 headerRead = true;
             }
+            int tupleStart = position;
             short fields = (short) (((data[position] & 0xff) << 8) | (data[position + 1] & 0xff));
             position += 2;
             if (fields == -1) {
@@ -125,46 +122,35 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                 finished = copy.readFromCopy() == null;
                 return false;
             }
-            if (fields != decoders.length) {
-                throw new IOException("expected " + decoders.length + " fields from the source, got " + fields);
+            if (fields != fixedLengths.length) {
+                throw new IOException("expected " + fixedLengths.length + " fields from the source, got " + fields);
             }
+            int[] offsets = row.offsets();
             for (int i = 0; i < fields; i++) {
+                if (position + 4 > data.length) {
+                    throw new IOException("the source's tuple ends inside field " + (i + 1) + " of " + fields);
+                }
+                offsets[i] = position;
                 int length = readInt(data, position);
                 position += 4;
                 if (length < 0) {
-                    row.setNullAt(i);
                     continue;
                 }
-                decode(decoders[i], data, position, length, i);
+                if ((fixedLengths[i] >= 0 && length != fixedLengths[i]) || position + length > data.length) {
+                    throw new IOException("field " + (i + 1) + " of the source's tuple is " + length + " bytes long"
+                            + (fixedLengths[i] >= 0 ? ", its type has " + fixedLengths[i] : ", past the tuple's end"));
+                }
                 position += length;
             }
+            row.reset(data, tupleStart, position);
             return true;
         } catch (SQLException e) {
             throw new IOException("reading from the source failed: " + e.getMessage(), e);
         }
     }
 
-    private void decode(Decoder decoder, byte[] data, int position, int length, int field) {
-        switch (decoder) {
-            case SHORT -> row.setShort(field, (short) (((data[position] & 0xff) << 8) | (data[position + 1] & 0xff)));
-            case INT -> row.setInt(field, readInt(data, position));
-            case LONG -> row.setLong(field, readLong(data, position));
-            case BOOLEAN -> row.setBoolean(field, data[position] != 0);
-            case FLOAT -> row.setFloat(field, Float.intBitsToFloat(readInt(data, position)));
-            case DOUBLE -> row.setDouble(field, Double.longBitsToDouble(readLong(data, position)));
-            // pgjdbc hands over a new array per tuple, so the string can point into it without a copy.
-            case STRING -> row.update(field, UTF8String.fromBytes(data, position, length));
-            case BINARY -> row.update(field, Arrays.copyOfRange(data, position, position + length));
-        }
-    }
-
     private static int readInt(byte[] data, int position) {
-        return ((data[position] & 0xff) << 24) | ((data[position + 1] & 0xff) << 16)
-                | ((data[position + 2] & 0xff) << 8) | (data[position + 3] & 0xff);
-    }
-
-    private static long readLong(byte[] data, int position) {
-        return ((long) readInt(data, position) << 32) | (readInt(data, position + 4) & 0xffffffffL);
+        return PgTupleRow.readInt(data, position);
     }
 
     @Override
