@@ -261,7 +261,11 @@ public final class TableLoader {
         @Override
         public PartitionResult apply(TaskContext task, scala.collection.Iterator<InternalRow> rows) {
             try {
-                return PartitionWriter.write(spec, task.partitionId(), CollectionConverters.asJava(rows));
+                // The COPY source's rows come as a Java iterator already; anything else is wrapped.
+                @SuppressWarnings("unchecked")
+                java.util.Iterator<InternalRow> javaRows = rows instanceof java.util.Iterator<?> direct
+                        ? (java.util.Iterator<InternalRow>) direct : CollectionConverters.asJava(rows);
+                return PartitionWriter.write(spec, task.partitionId(), javaRows);
             } catch (SQLException e) {
                 // The task fails with the server's exception itself, as the caller's error messages expect.
                 throw WritePartition.<RuntimeException>rethrow(e);

@@ -14,7 +14,6 @@ import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.execution.datasources.v2.DataSourceRDD;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -50,7 +49,7 @@ class PgCopyScanIT {
 
         RDD<InternalRow> rows = PgCopyDataSource.scanRows(frame);
 
-        assertInstanceOf(DataSourceRDD.class, rows);
+        assertInstanceOf(PgCopyRDD.class, rows);
         assertEquals(3, rows.getNumPartitions());
         // Every key once, across the partitions, with its own note.
         TreeSet<Long> ids = new TreeSet<>();
