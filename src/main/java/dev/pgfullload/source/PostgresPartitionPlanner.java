@@ -149,8 +149,86 @@ public final class PostgresPartitionPlanner {
         return null;
     }
 
-    /** Boundaries at the 1/n, 2/n ... quantiles of a sample of the key. */
+    /**
+     * Boundaries at the 1/n, 2/n ... quantiles of the key: from the column's histogram in
+     * {@code pg_stats} when the table's statistics are fresh, else from a sample of the key.
+     */
     private static List<String> boundaries(Connection source, SourceTable table, SourceColumn key, int partitions)
+            throws SQLException {
+        List<String> histogram = table.partitioned() ? List.of() : freshHistogram(source, table, key);
+        if (histogram.size() > partitions) {
+            return histogramBoundaries(histogram, partitions, INTEGER_TYPES.contains(baseType(key)));
+        }
+        return sampledBoundaries(source, table, key, partitions);
+    }
+
+    /**
+     * Rows changed since the table was last analyzed, as a share of its rows, above which its histogram
+     * is not used: new keys past the histogram's end would all fall into the last partition.
+     */
+    static final double STALE_STATISTICS = 0.05;
+
+    /**
+     * The key's histogram bounds, lowest first, when the table was analyzed and has changed by no more
+     * than {@link #STALE_STATISTICS} since; empty otherwise. ANALYZE picks its rows at random across
+     * the whole table (30,000 of them by default), which places quantiles several times more exactly
+     * than a sample of whole pages of the same size, and reading it costs the source nothing.
+     */
+    static List<String> freshHistogram(Connection source, SourceTable table, SourceColumn key) throws SQLException {
+        String sql = "SELECT s.histogram_bounds::text::text[] FROM pg_catalog.pg_stats s"
+                + " JOIN pg_catalog.pg_stat_all_tables t ON t.schemaname = s.schemaname AND t.relname = s.tablename"
+                + " JOIN pg_catalog.pg_class c ON c.oid = t.relid"
+                + " WHERE s.schemaname = ? AND s.tablename = ? AND s.attname = ? AND NOT s.inherited"
+                + " AND c.reltuples > 0 AND t.n_mod_since_analyze <= ? * c.reltuples";
+        List<String> bounds = new ArrayList<>();
+        try (PreparedStatement statement = source.prepareStatement(sql)) {
+            statement.setString(1, table.name().schema());
+            statement.setString(2, table.name().name());
+            statement.setString(3, key.name());
+            statement.setDouble(4, STALE_STATISTICS);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next() && rows.getArray(1) != null) {
+                    for (Object value : (Object[]) rows.getArray(1).getArray()) {
+                        if (value != null) {
+                            bounds.add((String) value);
+                        }
+                    }
+                }
+            }
+        }
+        return bounds;
+    }
+
+    /**
+     * The 1/n, 2/n ... quantiles of a histogram of equal-count buckets: for an integer key, placed
+     * inside their bucket in proportion (a bucket's keys taken as evenly spread); for other keys, the
+     * nearest bound.
+     */
+    static List<String> histogramBoundaries(List<String> histogram, int partitions, boolean integer) {
+        Set<String> distinct = new LinkedHashSet<>();
+        int buckets = histogram.size() - 1;
+        for (int i = 1; i < partitions; i++) {
+            double position = (double) i * buckets / partitions;
+            int bucket = (int) Math.floor(position);
+            if (integer && bucket < buckets) {
+                long low = Long.parseLong(histogram.get(bucket));
+                long high = Long.parseLong(histogram.get(bucket + 1));
+                distinct.add(Long.toString(low + Math.round((high - low) * (position - bucket))));
+            } else {
+                distinct.add(histogram.get((int) Math.round(position)));
+            }
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
+
+    private static String baseType(SourceColumn column) {
+        return column.typeName().toLowerCase(Locale.ROOT).replaceAll("\\(.*\\)", "").trim();
+    }
+
+    /** Boundaries at the 1/n, 2/n ... quantiles of a sample of the key. */
+    private static List<String> sampledBoundaries(Connection source, SourceTable table, SourceColumn key, int partitions)
             throws SQLException {
         double percent = Math.min(100.0, 100.0 * SAMPLE_ROWS / Math.max(1, table.estimatedRows()));
         Double[] fractions = new Double[partitions - 1];

@@ -18,6 +18,15 @@ class PostgresPartitionPlannerTest {
             new SourceColumn("note", 3, "text", ColumnKind.STRING, false, null)), List.of("id"), 0, 0);
 
     @Test
+    void histogramQuantilesFallInsideTheirBucketForIntegerKeysAndOnTheNearestBoundOtherwise() {
+        assertEquals(List.of("100", "200"), PostgresPartitionPlanner.histogramBoundaries(List.of("0", "100", "200", "300"), 3, true));
+        // One bucket from 0 to 60: its thirds.
+        assertEquals(List.of("20", "40"), PostgresPartitionPlanner.histogramBoundaries(List.of("0", "60"), 3, true));
+        assertEquals(List.of("2020-06-01", "2021-01-01"), PostgresPartitionPlanner.histogramBoundaries(
+                List.of("2020-01-01", "2020-06-01", "2021-01-01"), 4, false));
+    }
+
+    @Test
     void givenRangesMakeOneMorePartitionThanBoundariesAndKeepNulls() {
         List<ReadPartition> partitions = PostgresPartitionPlanner.givenRanges("FROM \"public\".\"Events\"", TABLE,
                 new ParallelLoad("public", "Events", List.of("day", "id"), List.of(List.of("2024-01-01", "10"), List.of("2024-06-01", "0"))));
