@@ -20,9 +20,6 @@ import dev.pgfullload.write.WriteSpec;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.execution.ProjectExec;
-import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.datasources.v2.BatchScanExec;
 import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.source.PartitionSizing;
 import dev.pgfullload.source.ReadPartition;
@@ -213,26 +210,14 @@ public final class TableLoader {
     }
 
     /**
-     * The rows of {@code frame} in Spark's internal form. A plain scan of pg-fullload's COPY source is
-     * taken straight from the scan ({@link PgCopyDataSource#scanRows}, from the analyzed relation, or
-     * else from the physical plan), without the copy into UnsafeRows that a plan's output gets: the
-     * writer consumes each row before the next is read.
+     * The rows of {@code frame} in Spark's internal form. A plain scan of pg-fullload's COPY source, as
+     * the table reader builds it, is taken straight from the scan ({@link PgCopyDataSource#scanRows}),
+     * without the copy into UnsafeRows that a plan's output gets: the writer consumes each row before
+     * the next is read. Any other frame (Spark's JDBC source) goes through Spark's plan.
      */
     static RDD<InternalRow> internalRows(Dataset<Row> frame) {
         RDD<InternalRow> direct = PgCopyDataSource.scanRows(frame);
-        if (direct != null) {
-            return direct;
-        }
-        SparkPlan plan = frame.queryExecution().executedPlan();
-        // Spark puts a projection of every column, in order, over the scan: it changes nothing but the row format.
-        if (plan instanceof ProjectExec project && project.child() instanceof BatchScanExec
-                && project.output().equals(project.child().output())) {
-            plan = project.child();
-        }
-        if (plan instanceof BatchScanExec scan && scan.scan().getClass().getName().startsWith("dev.pgfullload.")) {
-            return scan.inputRDD();
-        }
-        return frame.queryExecution().toRdd();
+        return direct != null ? direct : frame.queryExecution().toRdd();
     }
 
     /** One Spark job: each partition of {@code rows} written by {@link PartitionWriter} on an executor. */

@@ -141,8 +141,7 @@ public final class PostgresPartitionPlanner {
         }
         String name = table.primaryKey().get(0);
         for (SourceColumn column : table.columns()) {
-            String type = column.typeName().toLowerCase(Locale.ROOT).replaceAll("\\(.*\\)", "").trim();
-            if (column.name().equals(name) && SPLITTABLE_TYPES.contains(type)) {
+            if (column.name().equals(name) && SPLITTABLE_TYPES.contains(baseType(column))) {
                 return column;
             }
         }
@@ -180,23 +179,28 @@ public final class PostgresPartitionPlanner {
                 + " JOIN pg_catalog.pg_class c ON c.oid = t.relid"
                 + " WHERE s.schemaname = ? AND s.tablename = ? AND s.attname = ? AND NOT s.inherited"
                 + " AND c.reltuples > 0 AND t.n_mod_since_analyze <= ? * c.reltuples";
-        List<String> bounds = new ArrayList<>();
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             statement.setString(1, table.name().schema());
             statement.setString(2, table.name().name());
             statement.setString(3, key.name());
             statement.setDouble(4, STALE_STATISTICS);
-            try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next() && rows.getArray(1) != null) {
-                    for (Object value : (Object[]) rows.getArray(1).getArray()) {
-                        if (value != null) {
-                            bounds.add((String) value);
-                        }
+            return textArray(statement);
+        }
+    }
+
+    /** The non-NULL elements of the text array in the first column of the statement's first row; empty without one. */
+    private static List<String> textArray(PreparedStatement statement) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            if (rows.next() && rows.getArray(1) != null) {
+                for (Object value : (Object[]) rows.getArray(1).getArray()) {
+                    if (value != null) {
+                        values.add((String) value);
                     }
                 }
             }
         }
-        return bounds;
+        return values;
     }
 
     /**
@@ -239,21 +243,11 @@ public final class PostgresPartitionPlanner {
         String sample = percent >= 100.0 ? "" : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ")";
         String sql = "SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + column + ")::text[] FROM "
                 + table.name().quoted() + sample;
-        Set<String> distinct = new LinkedHashSet<>();
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             Array array = source.createArrayOf("float8", fractions);
             statement.setArray(1, array);
-            try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next() && rows.getArray(1) != null) {
-                    for (Object value : (Object[]) rows.getArray(1).getArray()) {
-                        if (value != null) {
-                            distinct.add((String) value);
-                        }
-                    }
-                }
-            }
+            return new ArrayList<>(new LinkedHashSet<>(textArray(statement)));
         }
-        return new ArrayList<>(distinct);
     }
 
     private static List<ReadPartition> keyRanges(String from, SourceColumn key, List<String> boundaries) {

@@ -110,7 +110,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                 if (data.length < 19 || !Arrays.equals(Arrays.copyOf(data, SIGNATURE.length), SIGNATURE)) {
                     throw new IOException("the source did not answer with a binary COPY stream");
                 }
-                int extension = readInt(data, 15);
+                int extension = PgTupleRow.readInt(data, 15);
                 position = 19 + extension;
                 headerRead = true;
             }
@@ -131,7 +131,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                     throw new IOException("the source's tuple ends inside field " + (i + 1) + " of " + fields);
                 }
                 offsets[i] = position;
-                int length = readInt(data, position);
+                int length = PgTupleRow.readInt(data, position);
                 position += 4;
                 if (length < 0) {
                     continue;
@@ -149,9 +149,6 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
         }
     }
 
-    private static int readInt(byte[] data, int position) {
-        return PgTupleRow.readInt(data, position);
-    }
 
     @Override
     public InternalRow get() {
