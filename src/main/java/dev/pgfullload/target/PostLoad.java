@@ -16,7 +16,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What follows the rows, on the driver: primary keys, unique and exclusion constraints and secondary
@@ -36,6 +38,8 @@ public final class PostLoad {
         synchronousCommit(target);
         List<String> statements = new ArrayList<>();
         if (created) {
+            // What a resumed run's first attempt already built: one query for the table's own constraints.
+            ExistingConstraints existing = ExistingConstraints.of(target, table.name());
             for (TargetTable.TargetConstraint constraint : table.constraints()) {
                 boolean primaryKey = constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY;
                 boolean ownCheck = constraint.kind() == ConstraintSpec.Kind.CHECK && constraint.table().equals(table.name());
@@ -43,15 +47,16 @@ public final class PostLoad {
                 if (ownCheck || inlinePrimaryKey) {
                     continue;
                 }
-                if ((primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes() : settings.createIndexes())
-                        && !constraintExists(target, constraint.table(), constraint.name())) {
+                boolean exists = constraint.table().equals(table.name()) ? existing.names().contains(constraint.name())
+                        : constraintExists(target, constraint.table(), constraint.name());
+                if ((primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes() : settings.createIndexes()) && !exists) {
                     statements.add(TargetSql.addConstraint(constraint.table(), constraint.name(), constraint.definition()));
                 }
             }
             boolean hasPrimaryKeyConstraint = table.constraints().stream().anyMatch(constraint ->
                     constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY && constraint.table().equals(table.name()));
             if (settings.createPkAfterFullLoad() && !hasPrimaryKeyConstraint && !table.primaryKey().isEmpty()
-                    && !primaryKeyExists(target, table.name())) {
+                    && !existing.primaryKey()) {
                 statements.add("ALTER TABLE " + table.name().quoted() + " ADD PRIMARY KEY ("
                         + TargetSql.quotedList(table.primaryKey()) + ")");
             }
@@ -114,20 +119,33 @@ public final class PostLoad {
         }
     }
 
-    private static boolean primaryKeyExists(Connection target, TableName table) throws SQLException {
-        try (PreparedStatement statement = target.prepareStatement(
-                "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = ?::regclass AND contype = 'p'")) {
-            statement.setString(1, table.quoted());
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
+    /** The names of a table's constraints, and whether one of them is its primary key. */
+    private record ExistingConstraints(Set<String> names, boolean primaryKey) {
+
+        static ExistingConstraints of(Connection target, TableName table) throws SQLException {
+            Set<String> names = new HashSet<>();
+            boolean primaryKey = false;
+            try (PreparedStatement statement = target.prepareStatement(
+                    "SELECT conname, contype = 'p' FROM pg_catalog.pg_constraint WHERE conrelid = ?::regclass")) {
+                statement.setString(1, table.quoted());
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        names.add(rows.getString(1));
+                        primaryKey |= rows.getBoolean(2);
+                    }
+                }
             }
+            return new ExistingConstraints(names, primaryKey);
         }
     }
 
     private static List<String> resetSequences(Connection target, TargetTable table) throws SQLException {
         List<String> statements = new ArrayList<>();
-        for (TargetColumn column : table.columns()) {
-            String sequence = serialSequence(target, table.name(), column);
+        List<TargetColumn> columns = table.columns();
+        List<String> serial = serialSequences(target, table.name(), columns);
+        for (int i = 0; i < columns.size(); i++) {
+            TargetColumn column = columns.get(i);
+            String sequence = serial.get(i) != null ? serial.get(i) : namedSequence(target, column);
             if (sequence != null) {
                 String statement = TargetSql.resetSequence(Identifiers.literal(sequence), table.name(), column.name());
                 try (Statement reset = target.createStatement()) {
@@ -139,18 +157,24 @@ public final class PostLoad {
         return statements;
     }
 
-    /** The sequence the target uses for the column: its own serial or identity sequence, or the one its default names. */
-    private static String serialSequence(Connection target, TableName table, TargetColumn column) throws SQLException {
-        try (PreparedStatement statement = target.prepareStatement("SELECT pg_catalog.pg_get_serial_sequence(?, ?)")) {
+    /** Per column, in order, the serial or identity sequence the target gives it, or null: one query for the table. */
+    private static List<String> serialSequences(Connection target, TableName table, List<TargetColumn> columns) throws SQLException {
+        List<String> sequences = new ArrayList<>();
+        try (PreparedStatement statement = target.prepareStatement("SELECT pg_catalog.pg_get_serial_sequence(?, name)"
+                + " FROM unnest(?::text[]) WITH ORDINALITY AS c(name, position) ORDER BY position")) {
             statement.setString(1, table.quoted());
-            statement.setString(2, column.name());
+            statement.setArray(2, target.createArrayOf("text", columns.stream().map(TargetColumn::name).toArray()));
             try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                if (rows.getString(1) != null) {
-                    return rows.getString(1);
+                while (rows.next()) {
+                    sequences.add(rows.getString(1));
                 }
             }
         }
+        return sequences;
+    }
+
+    /** The sequence a column's default names, when the target has it. */
+    private static String namedSequence(Connection target, TargetColumn column) throws SQLException {
         if (column.sequence() == null) {
             return null;
         }
