@@ -27,10 +27,13 @@ work="$root/target/bench"
 psql -h "$host" -p "$port" -U "$user" -q -X -d postgres -c "DROP DATABASE IF EXISTS bench_dst" -c "CREATE DATABASE bench_dst"
 
 ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}'; }
-busy() { awk '/^cpu /{print $2 + $3 + $4 + $6 + $7 + $8}' /proc/stat; }
+# /proc/stat's cpu line: user nice system idle iowait irq softirq steal. Waiting for I/O is idle time.
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+iowait() { awk '/^cpu /{print $6}' /proc/stat; }
 declare -A start last kind
 for pid in $(pgrep -u postgres || true); do start[$pid]=$(ticks "$pid" || echo 0); done
 machine_before=$(busy)
+iowait_before=$(iowait)
 began=$(date +%s%N)
 PGFULLLOAD_NO_BUILD=1 JAVA_OPTS="${JAVA_OPTS:--Xmx1g}" /usr/bin/time -f "%U %S %e %M" -o "$work/accounting-time.txt" \
     "$root/submit-scripts/run-local.sh" --config "$config" > "$work/accounting.log" 2>&1 &
@@ -55,10 +58,13 @@ done
 wait "$job" || { tail -20 "$work/accounting.log" >&2; exit 1; }
 ended=$(date +%s%N)
 machine_after=$(busy)
+iowait_after=$(iowait)
 hz=$(getconf CLK_TCK)
 read -r user_s system_s wall_s rss_kb < "$work/accounting-time.txt"
 echo "pg-fullload: ${wall_s} s wall, JVM ${user_s} s user + ${system_s} s system CPU, peak $((rss_kb / 1024)) MB"
-echo "machine: $(( (machine_after - machine_before) / hz )) of $(( (ended - began) * $(nproc) / 1000000000 )) core-seconds busy"
+awk -v busy=$((machine_after - machine_before)) -v waiting=$((iowait_after - iowait_before)) -v hz="$hz" \
+    -v cores="$(( (ended - began) * $(nproc) / 1000000 ))" \
+    'BEGIN { printf "machine: %.1f of %.1f core-seconds busy, %.1f idle waiting for I/O\n", busy / hz, cores / 1000, waiting / hz }'
 for pid in "${!last[@]}"; do
     echo "$(( ${last[$pid]} - ${start[$pid]:-0} ))|${kind[$pid]:-other}"
 done | awk -F'|' -v hz="$hz" '{ s[$2] += $1 } END { for (k in s) if (s[k] > 0) printf "  %7.2f CPU-s  %s\n", s[k] / hz, k }' | sort -rn
