@@ -63,8 +63,8 @@ hz=$(getconf CLK_TCK)
 read -r user_s system_s wall_s rss_kb < "$work/accounting-time.txt"
 echo "pg-fullload: ${wall_s} s wall, JVM ${user_s} s user + ${system_s} s system CPU, peak $((rss_kb / 1024)) MB"
 awk -v busy=$((machine_after - machine_before)) -v waiting=$((iowait_after - iowait_before)) -v hz="$hz" \
-    -v cores="$(( (ended - began) * $(nproc) / 1000000 ))" \
-    'BEGIN { printf "machine: %.1f of %.1f core-seconds busy, %.1f idle waiting for I/O\n", busy / hz, cores / 1000, waiting / hz }'
+    -v ns=$((ended - began)) -v cores="$(nproc)" \
+    'BEGIN { printf "machine: %.1f of %.1f core-seconds busy, %.1f idle waiting for I/O\n", busy / hz, ns * cores / 1e9, waiting / hz }'
 for pid in "${!last[@]}"; do
     echo "$(( ${last[$pid]} - ${start[$pid]:-0} ))|${kind[$pid]:-other}"
 done | awk -F'|' -v hz="$hz" '{ s[$2] += $1 } END { for (k in s) if (s[k] > 0) printf "  %7.2f CPU-s  %s\n", s[k] / hz, k }' | sort -rn
