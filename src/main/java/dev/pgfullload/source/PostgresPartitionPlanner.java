@@ -21,8 +21,9 @@ import java.util.Set;
 
 /**
  * Splits a PostgreSQL table into read partitions without the user naming anything: on an integer,
- * numeric or date/time primary key with ranges balanced by a sample of the real key distribution
- * (not min-to-max strides); else, for a partitioned table, one read per partition; else by ranges of
+ * numeric or date/time primary key, or else such a column with a unique index of its own and NOT NULL,
+ * with ranges balanced by the real key distribution (not min-to-max strides); else, for a partitioned
+ * table, one read per partition; else by ranges of
  * heap pages ({@code ctid}, PostgreSQL 14 and later, where such a range is read without a full scan).
  * The first key range also takes the rows whose key is NULL, so none is ever lost.
  */
@@ -50,6 +51,9 @@ public final class PostgresPartitionPlanner {
             return List.of(new ReadPartition(from, null));
         }
         SourceColumn key = splitColumn(table);
+        if (key == null) {
+            key = uniqueColumn(source, table);
+        }
         if (key != null) {
             List<String> boundaries = boundaries(source, table, key, wanted);
             if (!boundaries.isEmpty()) {
@@ -85,8 +89,8 @@ public final class PostgresPartitionPlanner {
                     + " reading it by page ranges needs SELECT on the table", table.name());
             return List.of(new ReadPartition(from, null));
         }
-        LOG.warn("{} is read in one partition: it has no integer, numeric or date/time primary key to split on"
-                + " and page ranges need a PostgreSQL 14 source", table.name());
+        LOG.warn("{} is read in one partition: it has no integer, numeric or date/time primary key, nor such a"
+                + " NOT NULL column with a unique index, to split on, and page ranges need a PostgreSQL 14 source", table.name());
         return List.of(new ReadPartition(from, null));
     }
 
@@ -143,6 +147,37 @@ public final class PostgresPartitionPlanner {
         for (SourceColumn column : table.columns()) {
             if (column.name().equals(name) && SPLITTABLE_TYPES.contains(baseType(column))) {
                 return column;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For a table without a primary key to split on: an integer, numeric or date/time NOT NULL column
+     * that a valid unique index covers on its own (no expression, no WHERE clause), or null. Such a
+     * column tells the rows apart as a key does, so its ranges split the table as evenly.
+     */
+    static SourceColumn uniqueColumn(Connection source, SourceTable table) throws SQLException {
+        // INCLUDE columns (PostgreSQL 11 and later) are no part of the unique key.
+        String keyColumns = source.getMetaData().getDatabaseMajorVersion() >= 11 ? "i.indnkeyatts" : "i.indnatts";
+        String sql = "SELECT a.attname FROM pg_catalog.pg_index i"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indisvalid AND " + keyColumns + " = 1"
+                + " AND i.indexprs IS NULL AND i.indpred IS NULL AND a.attnotnull AND NOT a.attisdropped"
+                + " ORDER BY i.indexrelid";
+        try (PreparedStatement statement = source.prepareStatement(sql)) {
+            statement.setString(1, table.name().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String name = rows.getString(1);
+                    for (SourceColumn column : table.columns()) {
+                        if (column.name().equals(name) && SPLITTABLE_TYPES.contains(baseType(column))) {
+                            LOG.info("{} has no primary key to split on: it is split on {}, which a unique index covers",
+                                    table.name(), Identifiers.quote(name));
+                            return column;
+                        }
+                    }
+                }
             }
         }
         return null;

@@ -20,8 +20,12 @@ class PartitionBoundariesIT {
     private final TestingPostgreSQL postgres = TestingPostgreSQL.shared();
 
     private static SourceTable discover(Connection connection) throws Exception {
+        return discover(connection, "public.skewed");
+    }
+
+    private static SourceTable discover(Connection connection, String table) throws Exception {
         return new PostgresSourceDialect().discover(connection,
-                new TableSelection(List.of(TablePattern.parse("public.skewed")), List.of())).tables().get(0);
+                new TableSelection(List.of(TablePattern.parse(table)), List.of())).tables().get(0);
     }
 
     @Test
@@ -60,6 +64,60 @@ class PartitionBoundariesIT {
             postgres.execute(source, "INSERT INTO public.skewed SELECT 20000000 + g, 'n' FROM generate_series(1, 6000) g");
             awaitCounted(connection, 6000);
             assertEquals(List.of(), PostgresPartitionPlanner.freshHistogram(connection, discover(connection), key));
+        }
+    }
+
+    @Test
+    void aTableWithoutAPrimaryKeyIsSplitOnANotNullColumnWithAUniqueIndexOfItsOwn() throws Exception {
+        String source = postgres.createDatabase("unique_split");
+        // Skewed codes: a third of the rows below 20,000, the rest spread thinly up to 10,020,000. The indexes
+        // that do not qualify are made first: on a nullable column, partial, on an expression, on two columns.
+        postgres.execute(source, "CREATE TABLE public.coded (maybe bigint, part bigint NOT NULL, code bigint NOT NULL,"
+                + " label text NOT NULL);"
+                + " INSERT INTO public.coded SELECT g, g, g, 'c' FROM generate_series(1, 20000) g;"
+                + " INSERT INTO public.coded SELECT NULL, 20000 + g, 20000 + g * 250, 'c' FROM generate_series(1, 40000) g;"
+                + " CREATE UNIQUE INDEX coded_maybe ON public.coded (maybe);"
+                + " CREATE UNIQUE INDEX coded_part ON public.coded (part) WHERE part > 0;"
+                + " CREATE UNIQUE INDEX coded_twice ON public.coded ((code * 2));"
+                + " CREATE UNIQUE INDEX coded_pair ON public.coded (part, label);"
+                + " CREATE UNIQUE INDEX coded_code ON public.coded (code) INCLUDE (label);"
+                + " CREATE TABLE public.loose (maybe bigint, part bigint NOT NULL, label text NOT NULL);"
+                + " INSERT INTO public.loose SELECT g, g, repeat('x', 200) FROM generate_series(1, 60000) g;"
+                + " INSERT INTO public.loose SELECT NULL, -g, repeat('x', 200) FROM generate_series(1, 100) g;"
+                + " CREATE UNIQUE INDEX loose_maybe ON public.loose (maybe);"
+                + " CREATE UNIQUE INDEX loose_part ON public.loose (part) WHERE part > 0");
+        try (Connection connection = postgres.connect(source)) {
+            PartitionSizing sizing = new PartitionSizing(10000, Long.MAX_VALUE, PartitionSizing.MAX_PARTITIONS);
+            SourceTable coded = discover(connection, "public.coded");
+            assertEquals(List.of(), coded.primaryKey());
+            assertEquals("code", PostgresPartitionPlanner.uniqueColumn(connection, coded).name());
+            List<ReadPartition> plan = PostgresPartitionPlanner.plan(connection, coded, sizing, null);
+            int wanted = sizing.partitions(coded.estimatedRows(), coded.estimatedBytes());
+            assertTrue(wanted >= 6, "estimated " + coded.estimatedRows() + " rows");
+            assertEquals(wanted, plan.size());
+            long total = 0;
+            for (ReadPartition partition : plan) {
+                assertTrue(partition.where().contains("\"code\" "), partition.where());
+                long rows = count(connection, partition);
+                total += rows;
+                // Placed at the quantiles of a sample of whole pages, which is off by a few percent of the table:
+                // equal strides from the least code to the greatest would put 2.7 shares in the first partition.
+                assertTrue(rows > 0.5 * 60000 / wanted && rows < 1.5 * 60000 / wanted, partition.sql() + " holds " + rows + " rows");
+            }
+            assertEquals(60000, total);
+
+            // Only a nullable column and a partial index: no key, so ranges of heap pages, every row read once.
+            SourceTable loose = discover(connection, "public.loose");
+            assertEquals(null, PostgresPartitionPlanner.uniqueColumn(connection, loose));
+            List<ReadPartition> pages = PostgresPartitionPlanner.plan(connection, loose, sizing, null);
+            assertEquals(sizing.partitions(loose.estimatedRows(), loose.estimatedBytes()), pages.size());
+            assertTrue(pages.size() >= 6, pages.size() + " partitions");
+            long read = 0;
+            for (ReadPartition partition : pages) {
+                assertTrue(partition.where().contains("ctid"), partition.where());
+                read += count(connection, partition);
+            }
+            assertEquals(60100, read);
         }
     }
 
