@@ -3,6 +3,7 @@ package dev.pgfullload.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
@@ -15,6 +16,7 @@ import dev.pgfullload.source.PartitionSizing;
 import dev.pgfullload.source.TableReader;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -511,9 +513,17 @@ public final class SettingsLoader {
                     int dot = table.indexOf('.');
                     List<String> columns = entry.getStringList("columns");
                     List<List<String>> boundaries = new ArrayList<>();
-                    for (Object boundary : entry.getList("boundaries").unwrapped()) {
-                        List<String> values = boundary instanceof List<?> list
-                                ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(boundary));
+                    for (ConfigValue boundary : entry.getList("boundaries")) {
+                        List<String> values = new ArrayList<>();
+                        for (ConfigValue value : boundary instanceof ConfigList list ? list : List.of(boundary)) {
+                            String text = boundaryValue(value);
+                            if (text == null) {
+                                problem(where + ".boundaries", "a boundary value is a number, a string or a boolean, not null"
+                                        + " or a list", boundary.render(ConfigRenderOptions.concise()));
+                            } else {
+                                values.add(text);
+                            }
+                        }
                         if (values.size() != columns.size()) {
                             problem(where + ".boundaries", "each boundary needs one value per column (" + columns.size() + ")",
                                     values);
@@ -533,6 +543,19 @@ public final class SettingsLoader {
                 }
             }
             return result;
+        }
+
+        /**
+         * A boundary value as the text its column's type reads: a number as its exact value (1e6 as
+         * 1000000, digits past a double's precision kept), a string or a boolean as it is; null otherwise.
+         */
+        static String boundaryValue(ConfigValue value) {
+            return switch (value.valueType()) {
+                case NUMBER -> new BigDecimal(value.render()).toPlainString();
+                case STRING -> (String) value.unwrapped();
+                case BOOLEAN -> String.valueOf(value.unwrapped());
+                default -> null;
+            };
         }
 
         Map<String, String> stringMap(String key) {

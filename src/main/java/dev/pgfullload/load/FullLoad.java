@@ -368,6 +368,7 @@ public final class FullLoad {
                             + "): check the patterns (schema.table, % and _ wildcards, case-sensitive)"));
                 } else {
                     problems.addAll(dialect.readProblems(source, catalog.tables()));
+                    problems.addAll(parallelLoadProblems(dialect, source, catalog));
                 }
             }
             boolean haveTables = catalog != null && !catalog.tables().isEmpty();
@@ -420,6 +421,27 @@ public final class FullLoad {
             problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
         }
         return new Findings(catalog, tables, inspection, resuming);
+    }
+
+    /**
+     * The hand-given read partitions, checked before anything is written: each names a selected table
+     * (exactly as the source spells it), and its columns and boundaries fit that table.
+     */
+    private List<Problem> parallelLoadProblems(SourceDialect dialect, Connection source, SourceCatalog catalog) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (ParallelLoad ranges : settings.load().parallelLoad()) {
+            SourceTable table = catalog.tables().stream().filter(candidate -> candidate.name().schema().equals(ranges.schema())
+                    && candidate.name().name().equals(ranges.table())).findFirst().orElse(null);
+            if (table == null) {
+                problems.add(Problem.preflight("load.parallel-load names table " + ranges.schema() + "."
+                        + ranges.table() + ", which is not among the selected tables (" + catalog.tables().size()
+                        + " selected by tables.include and tables.exclude): spell it schema.table as the source does"
+                        + " (case-sensitive), or select it"));
+                continue;
+            }
+            dialect.rangeProblems(source, table, ranges).forEach(problem -> problems.add(Problem.preflight(problem)));
+        }
+        return problems;
     }
 
     private PrivilegeCheck.Needs needs(boolean preparing) {

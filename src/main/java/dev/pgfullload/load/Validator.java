@@ -11,6 +11,7 @@ import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ColumnKind;
 import dev.pgfullload.source.SourceColumn;
+import dev.pgfullload.source.SourceDialect;
 import dev.pgfullload.source.ReadPartition;
 import dev.pgfullload.source.TableName;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public final class Validator {
         return CompletableFuture.supplyAsync(() -> {
             try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
                     "validate", null)) {
-                long[] measured = measure(source.connection(), table.source().name(), sourceExpressions(table), mode);
+                long[] measured = measure(source.connection(), sourceRelation(table), sourceExpressions(table), mode);
                 source.keep();
                 return measured;
             } catch (SQLException e) {
@@ -111,7 +112,7 @@ public final class Validator {
         long targetRows;
         long[] targetSide = null;
         if (onlyLoadedRows) {
-            targetSide = measure(target, table.name(), targetExpressions(table), mode);
+            targetSide = measure(target, table.name().quoted(), targetExpressions(table), mode);
             targetRows = targetSide[0];
         } else {
             // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
@@ -214,10 +215,15 @@ public final class Validator {
         return violations;
     }
 
-    /** Count and, for CHECKSUM, the checksum of {@code ROW(expressions)} over the table. */
-    static long[] measure(Connection connection, TableName table, List<String> expressions, ValidationMode mode)
+    /** What the source's side reads: the table's own rows, as the load reads them. */
+    private String sourceRelation(TargetTable table) {
+        return SourceDialect.forUrl(settings.source().url()).relation(table.source());
+    }
+
+    /** Count and, for CHECKSUM, the checksum of {@code ROW(expressions)} over the relation (a FROM item). */
+    static long[] measure(Connection connection, String relation, List<String> expressions, ValidationMode mode)
             throws SQLException {
-        String sql = "SELECT count(*), " + (mode == ValidationMode.CHECKSUM ? checksum(expressions) : "0") + " FROM " + table.quoted();
+        String sql = "SELECT count(*), " + (mode == ValidationMode.CHECKSUM ? checksum(expressions) : "0") + " FROM " + relation;
         try (Statement statement = connection.createStatement()) {
             sameRendering(statement);
             try (ResultSet rows = statement.executeQuery(sql)) {
@@ -260,10 +266,10 @@ public final class Validator {
         List<String> targetRanges = sourceRanges.stream().map(settings.identifierCase()::rewrite).toList();
         try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
                 "validate", null)) {
-            Map<Integer, long[]> sourceSide = byRange(source.connection(), table.source().name(), sourceExpressions(table),
+            Map<Integer, long[]> sourceSide = byRange(source.connection(), sourceRelation(table), sourceExpressions(table),
                     sourceRanges);
             source.keep();
-            Map<Integer, long[]> targetSide = byRange(target, table.name(), targetExpressions(table), targetRanges);
+            Map<Integer, long[]> targetSide = byRange(target, table.name().quoted(), targetExpressions(table), targetRanges);
             List<String> differing = new ArrayList<>();
             for (int range = -1; range < plan.size(); range++) {
                 long[] left = sourceSide.getOrDefault(range, new long[2]);
@@ -285,7 +291,7 @@ public final class Validator {
     }
 
     /** Count and checksum of each range (its index; -1 for rows in none) in one scan. */
-    private static Map<Integer, long[]> byRange(Connection connection, TableName table, List<String> expressions, List<String> ranges)
+    private static Map<Integer, long[]> byRange(Connection connection, String relation, List<String> expressions, List<String> ranges)
             throws SQLException {
         StringBuilder range = new StringBuilder("CASE");
         for (int i = 0; i < ranges.size(); i++) {
@@ -296,7 +302,7 @@ public final class Validator {
         try (Statement statement = connection.createStatement()) {
             sameRendering(statement);
             try (ResultSet rows = statement.executeQuery("SELECT " + range + ", count(*), " + checksum(expressions) + " FROM "
-                    + table.quoted() + " GROUP BY 1")) {
+                    + relation + " GROUP BY 1")) {
                 while (rows.next()) {
                     measured.put(rows.getInt(1), new long[] {rows.getLong(2), rows.getLong(3)});
                 }

@@ -7,11 +7,14 @@ import dev.pgfullload.schema.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -42,7 +45,7 @@ public final class PostgresPartitionPlanner {
 
     public static List<ReadPartition> plan(Connection source, SourceTable table, PartitionSizing sizing, ParallelLoad ranges)
             throws SQLException {
-        String from = "FROM " + table.name().quoted();
+        String from = "FROM " + PostgresSourceDialect.from(table);
         if (ranges != null) {
             return givenRanges(from, table, ranges);
         }
@@ -109,7 +112,11 @@ public final class PostgresPartitionPlanner {
         return unreadable;
     }
 
-    /** DMS-style ranges: {@code (a, b) < (x, y)} row comparisons, NULLs with the first partition. */
+    /**
+     * DMS-style ranges: {@code (a, b) < (x, y)} row comparisons. A row with a NULL in any of the columns
+     * goes to the first partition and to no other: a row comparison decided before it reaches the NULL
+     * would otherwise place the same row in a later range as well.
+     */
     static List<ReadPartition> givenRanges(String from, SourceTable table, ParallelLoad ranges) {
         List<SourceColumn> columns = new ArrayList<>();
         for (String name : ranges.columns()) {
@@ -117,26 +124,82 @@ public final class PostgresPartitionPlanner {
                     .orElseThrow(() -> new FullLoadException(FailureCategory.CONFIGURATION, "load.parallel-load for "
                             + table.name() + " names column " + name + ", which the table does not have")));
         }
+        List<String> bounds = boundaryRows(columns, ranges.boundaries());
+        if (bounds.isEmpty()) {
+            return List.of(new ReadPartition(from, null));
+        }
         String tuple = "ROW(" + String.join(", ", columns.stream().map(column -> Identifiers.quote(column.name())).toList()) + ")";
         String anyNull = String.join(" OR ", columns.stream().map(column -> Identifiers.quote(column.name()) + " IS NULL").toList());
-        List<String> bounds = new ArrayList<>();
-        for (List<String> boundary : ranges.boundaries()) {
+        String noNull = columns.size() == 1 ? "" : "NOT (" + anyNull + ") AND ";
+        List<ReadPartition> partitions = new ArrayList<>();
+        partitions.add(new ReadPartition(from, "(" + tuple + " < " + bounds.get(0) + " OR " + anyNull + ")"));
+        for (int i = 1; i < bounds.size(); i++) {
+            partitions.add(new ReadPartition(from, noNull + tuple + " >= " + bounds.get(i - 1) + " AND " + tuple + " < " + bounds.get(i)));
+        }
+        partitions.add(new ReadPartition(from, noNull + tuple + " >= " + bounds.get(bounds.size() - 1)));
+        return partitions;
+    }
+
+    /** Each boundary as {@code ROW('value'::type, ...)}, in the columns' own types. */
+    static List<String> boundaryRows(List<SourceColumn> columns, List<List<String>> boundaries) {
+        List<String> rows = new ArrayList<>();
+        for (List<String> boundary : boundaries) {
             List<String> values = new ArrayList<>();
             for (int i = 0; i < columns.size(); i++) {
                 values.add(Identifiers.literal(boundary.get(i)) + "::" + columns.get(i).typeName());
             }
-            bounds.add("ROW(" + String.join(", ", values) + ")");
+            rows.add("ROW(" + String.join(", ", values) + ")");
         }
-        List<ReadPartition> partitions = new ArrayList<>();
-        if (bounds.isEmpty()) {
-            return List.of(new ReadPartition(from, null));
+        return rows;
+    }
+
+    /**
+     * What is wrong with the hand-given ranges of {@code table}, checked on the source before anything is
+     * written: a column the table lacks, a value that is no value of its column's type, boundaries
+     * that do not ascend (their ranges would overlap and read rows twice). Empty when they are sound.
+     */
+    public static List<String> rangeProblems(Connection source, SourceTable table, ParallelLoad ranges) throws SQLException {
+        List<SourceColumn> columns = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : ranges.columns()) {
+            table.columns().stream().filter(column -> column.name().equals(name)).findFirst().ifPresentOrElse(columns::add,
+                    () -> problems.add("load.parallel-load for " + table.name() + " names column " + name
+                            + ", which the table does not have (its columns: "
+                            + String.join(", ", table.columns().stream().map(SourceColumn::name).toList()) + ")"));
         }
-        partitions.add(new ReadPartition(from, "(" + tuple + " < " + bounds.get(0) + " OR " + anyNull + ")"));
+        if (!problems.isEmpty() || ranges.boundaries().isEmpty()) {
+            return problems;
+        }
+        List<String> bounds = boundaryRows(columns, ranges.boundaries());
+        StringBuilder sql = new StringBuilder("SELECT ").append(bounds.get(0)).append(" IS NOT NULL");
         for (int i = 1; i < bounds.size(); i++) {
-            partitions.add(new ReadPartition(from, tuple + " >= " + bounds.get(i - 1) + " AND " + tuple + " < " + bounds.get(i)));
+            sql.append(", ").append(bounds.get(i - 1)).append(" < ").append(bounds.get(i));
         }
-        partitions.add(new ReadPartition(from, tuple + " >= " + bounds.get(bounds.size() - 1)));
-        return partitions;
+        // In a subtransaction of its own when the session is in one, so a value that fails to cast leaves it usable.
+        boolean savepoint = !source.getAutoCommit();
+        Savepoint mark = savepoint ? source.setSavepoint() : null;
+        try (Statement statement = source.createStatement(); ResultSet rows = statement.executeQuery(sql.toString())) {
+            rows.next();
+            for (int i = 1; i < bounds.size(); i++) {
+                if (!rows.getBoolean(i + 1)) {
+                    problems.add("load.parallel-load for " + table.name() + ": boundary " + (i + 1) + " " + ranges.boundaries().get(i)
+                            + " does not come after boundary " + i + " " + ranges.boundaries().get(i - 1)
+                            + "; list the boundaries in ascending order, each once, so that no rows are read twice");
+                }
+            }
+        } catch (SQLException e) {
+            if (mark != null) {
+                source.rollback(mark);
+                mark = null;
+            }
+            problems.add("load.parallel-load for " + table.name() + ": its boundaries are no values of the columns "
+                    + ranges.columns() + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        } finally {
+            if (mark != null) {
+                source.releaseSavepoint(mark);
+            }
+        }
+        return problems;
     }
 
     static SourceColumn splitColumn(SourceTable table) {
@@ -250,9 +313,11 @@ public final class PostgresPartitionPlanner {
             double position = (double) i * buckets / partitions;
             int bucket = (int) Math.floor(position);
             if (integer && bucket < buckets) {
-                long low = Long.parseLong(histogram.get(bucket));
-                long high = Long.parseLong(histogram.get(bucket + 1));
-                distinct.add(Long.toString(low + Math.round((high - low) * (position - bucket))));
+                // In decimal: a bucket from near -2^63 to near 2^63 is wider than a long holds.
+                BigDecimal low = new BigDecimal(histogram.get(bucket));
+                BigDecimal high = new BigDecimal(histogram.get(bucket + 1));
+                distinct.add(high.subtract(low).multiply(BigDecimal.valueOf(position - bucket))
+                        .setScale(0, RoundingMode.HALF_UP).add(low).toPlainString());
             } else {
                 distinct.add(histogram.get((int) Math.round(position)));
             }
@@ -277,7 +342,7 @@ public final class PostgresPartitionPlanner {
         String column = Identifiers.quote(key.name());
         String sample = percent >= 100.0 ? "" : " TABLESAMPLE SYSTEM (" + String.format(Locale.ROOT, "%.6f", percent) + ")";
         String sql = "SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + column + ")::text[] FROM "
-                + table.name().quoted() + sample;
+                + PostgresSourceDialect.from(table) + sample;
         try (PreparedStatement statement = source.prepareStatement(sql)) {
             Array array = source.createArrayOf("float8", fractions);
             statement.setArray(1, array);
@@ -308,11 +373,11 @@ public final class PostgresPartitionPlanner {
             pages = rows.getLong(1);
         }
         if (pages < partitions) {
-            return List.of(new ReadPartition("FROM " + table.name().quoted(), null));
+            return List.of(new ReadPartition("FROM " + PostgresSourceDialect.from(table), null));
         }
         List<ReadPartition> ranges = new ArrayList<>();
         long step = (pages + partitions - 1) / partitions;
-        String from = "FROM " + table.name().quoted();
+        String from = "FROM " + PostgresSourceDialect.from(table);
         for (int i = 0; i < partitions; i++) {
             String lower = i == 0 ? null : "ctid >= '(" + i * step + ",0)'::tid";
             // The last range is open, so rows on pages added since the estimate are still read.

@@ -442,10 +442,29 @@ public final class PostgresSourceDialect implements SourceDialect {
         };
     }
 
+    /**
+     * A partitioned table's rows are its partitions' rows. A table with children by inheritance
+     * ({@code INHERITS}) is read without them ({@code ONLY}): each child is a table of its own, selected
+     * and loaded on its own, and would otherwise be loaded twice.
+     */
+    @Override
+    public String relation(SourceTable table) {
+        return from(table);
+    }
+
+    static String from(SourceTable table) {
+        return (table.partitioned() ? "" : "ONLY ") + table.name().quoted();
+    }
+
     @Override
     public List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing, ParallelLoad ranges)
             throws SQLException {
         return PostgresPartitionPlanner.plan(connection, table, sizing, ranges);
+    }
+
+    @Override
+    public List<String> rangeProblems(Connection connection, SourceTable table, ParallelLoad ranges) throws SQLException {
+        return PostgresPartitionPlanner.rangeProblems(connection, table, ranges);
     }
 
     @Override

@@ -43,7 +43,12 @@ public interface SourceDialect {
 
     /** The query that reads every data column of the whole of {@code table}. */
     default String selectQuery(SourceTable table) {
-        return selectList(table) + " FROM " + table.name().quoted();
+        return selectList(table) + " FROM " + relation(table);
+    }
+
+    /** What a FROM clause names to read the rows of {@code table} and no other table's. */
+    default String relation(SourceTable table) {
+        return table.name().quoted();
     }
 
     /** How to split {@code table} into read partitions of about the given size. */
@@ -52,6 +57,14 @@ public interface SourceDialect {
 
     default List<ReadPartition> planPartitions(Connection connection, SourceTable table, PartitionSizing sizing) throws SQLException {
         return planPartitions(connection, table, sizing, null);
+    }
+
+    /**
+     * What is wrong with the read partitions given by hand for {@code table} (a column it lacks, values
+     * of the wrong type, boundaries out of order), each as a sentence; empty when they are sound.
+     */
+    default List<String> rangeProblems(Connection connection, SourceTable table, ParallelLoad ranges) throws SQLException {
+        return List.of();
     }
 
     /**

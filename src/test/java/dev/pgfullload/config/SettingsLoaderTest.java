@@ -228,6 +228,26 @@ class SettingsLoaderTest {
         assertEquals("1e3", fromFile.target().user());
     }
 
+    /** Boundaries read as the numbers were written: 1e6 is 1000000 (not 1000000.0), and no digit is lost to a double. */
+    @Test
+    void parallelLoadBoundariesKeepTheirNumbersExact() throws IOException {
+        Path file = file("ranges.conf", URLS_HOCON + """
+                fullload.load.parallel-load = [
+                  { table = "public.events", columns = ["id", "day"], boundaries = [[1e6, "2024-01-01"], [12345678901234567890, true], [0.50, 7]] }
+                ]
+                """);
+        Settings settings = SettingsLoader.load(file, List.of());
+        assertEquals(List.of(List.of("1000000", "2024-01-01"), List.of("12345678901234567890", "true"), List.of("0.5", "7")),
+                settings.load().parallelLoad().get(0).boundaries());
+
+        Path nulls = file("null-range.conf", URLS_HOCON + """
+                fullload.load.parallel-load = [ { table = "public.events", columns = ["id"], boundaries = [[null]] } ]
+                """);
+        SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.load(nulls, List.of()));
+        assertTrue(e.getMessage().contains("load.parallel-load[0].boundaries: a boundary value is a number, a string or a boolean,"
+                + " not null or a list"), e.getMessage());
+    }
+
     // ---- problems, all at once ----
 
     @Test

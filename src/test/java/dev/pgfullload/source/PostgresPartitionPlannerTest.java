@@ -22,6 +22,9 @@ class PostgresPartitionPlannerTest {
         assertEquals(List.of("100", "200"), PostgresPartitionPlanner.histogramBoundaries(List.of("0", "100", "200", "300"), 3, true));
         // One bucket from 0 to 60: its thirds.
         assertEquals(List.of("20", "40"), PostgresPartitionPlanner.histogramBoundaries(List.of("0", "60"), 3, true));
+        // A bucket wider than a long holds.
+        assertEquals(List.of("0", "4000000000000000000"), PostgresPartitionPlanner.histogramBoundaries(
+                List.of("-8000000000000000001", "8000000000000000000"), 4, true).subList(1, 3));
         assertEquals(List.of("2020-06-01", "2021-01-01"), PostgresPartitionPlanner.histogramBoundaries(
                 List.of("2020-01-01", "2020-06-01", "2021-01-01"), 4, false));
     }
@@ -32,9 +35,9 @@ class PostgresPartitionPlannerTest {
                 new ParallelLoad("public", "Events", List.of("day", "id"), List.of(List.of("2024-01-01", "10"), List.of("2024-06-01", "0"))));
         assertEquals(List.of(
                 "FROM \"public\".\"Events\" WHERE (ROW(\"day\", \"id\") < ROW('2024-01-01'::date, '10'::bigint) OR \"day\" IS NULL OR \"id\" IS NULL)",
-                "FROM \"public\".\"Events\" WHERE ROW(\"day\", \"id\") >= ROW('2024-01-01'::date, '10'::bigint)"
+                "FROM \"public\".\"Events\" WHERE NOT (\"day\" IS NULL OR \"id\" IS NULL) AND ROW(\"day\", \"id\") >= ROW('2024-01-01'::date, '10'::bigint)"
                         + " AND ROW(\"day\", \"id\") < ROW('2024-06-01'::date, '0'::bigint)",
-                "FROM \"public\".\"Events\" WHERE ROW(\"day\", \"id\") >= ROW('2024-06-01'::date, '0'::bigint)"),
+                "FROM \"public\".\"Events\" WHERE NOT (\"day\" IS NULL OR \"id\" IS NULL) AND ROW(\"day\", \"id\") >= ROW('2024-06-01'::date, '0'::bigint)"),
                 partitions.stream().map(ReadPartition::sql).toList());
     }
 
