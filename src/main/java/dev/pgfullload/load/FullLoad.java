@@ -70,6 +70,8 @@ public final class FullLoad {
     private final String runId;
     private final ControlTables control;
     private volatile boolean stopping;
+    /** The source snapshot the tables are read and counted in, while they load; null when the source has none. */
+    private volatile String sourceSnapshot;
 
     /** Switches back on the triggers that crashed runs left off ({@code --repair}); returns what it did. */
     public List<String> repair() {
@@ -166,11 +168,16 @@ public final class FullLoad {
                 keys.addAll(preparation.foreignKeys());
                 order = LoadOrder.parentsFirst(names, keys);
             }
-            TableLoader loader = new TableLoader(spark.join(), dialect, settings.source(), settings.target(),
-                    settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
-                    settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
-                    settings.dataErrorPolicy(), settings.maxRejectedRows());
-            List<TableLoadResult> results = loadAll(tables, order, loader, preparation.created());
+            SparkSession session = spark.join();
+            List<TableLoadResult> results;
+            try (SourceSnapshot snapshot = SourceSnapshot.open(dialect, settings.source(), runId)) {
+                sourceSnapshot = snapshot.name();
+                TableLoader loader = new TableLoader(session, dialect, settings.source(), settings.target(),
+                        settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
+                        settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
+                        settings.dataErrorPolicy(), settings.maxRejectedRows(), snapshot.name());
+                results = loadAll(tables, order, loader, preparation.created());
+            }
             if (settings.load().createForeignKeys()) {
                 results = addForeignKeys(target, catalog, tables, preparation.created(), results);
             }
@@ -658,7 +665,7 @@ public final class FullLoad {
                     throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
                             + " rows, the writers reported " + loaded.rowsWritten());
                 }
-                Validator validator = new Validator(settings);
+                Validator validator = new Validator(settings, sourceSnapshot);
                 // The source is counted while the target builds the table's keys and indexes.
                 CompletableFuture<long[]> sourceSide = validator.startSourceSide(table);
                 try {

@@ -62,11 +62,13 @@ public final class TableLoader {
     private final String rejectsTable;
     private final DataErrorPolicy dataErrorPolicy;
     private final long maxRejectedRows;
+    /** The run's source snapshot every partition is read in, or null. */
+    private final String snapshot;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
                        TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing,
                        List<ParallelLoad> parallelLoad, String partitionsTable, String rejectsTable,
-                       DataErrorPolicy dataErrorPolicy, long maxRejectedRows) {
+                       DataErrorPolicy dataErrorPolicy, long maxRejectedRows, String snapshot) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
@@ -80,6 +82,7 @@ public final class TableLoader {
         this.rejectsTable = requireNonNull(rejectsTable, "rejectsTable is null");
         this.dataErrorPolicy = requireNonNull(dataErrorPolicy, "dataErrorPolicy is null");
         this.maxRejectedRows = maxRejectedRows;
+        this.snapshot = snapshot;
     }
 
     /**
@@ -150,7 +153,7 @@ public final class TableLoader {
         }
         LOG.debug("{}: {} read partitions planned", sourceName, partitions.size());
         boolean binary = binaryCopy(table, created, readMethod);
-        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod).read(table.source(), partitions, binary);
+        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(), partitions, binary);
         List<CopyFieldType> fieldTypes = new ArrayList<>();
         for (StructField field : frame.schema().fields()) {
             fieldTypes.add(CopyFieldType.of(field.dataType()));
@@ -185,7 +188,7 @@ public final class TableLoader {
         if (!refused.isEmpty()) {
             LOG.warn("{}: the target refused rows in partitions {}; writing them again in isolation ({})", table.name(), refused,
                     dataErrorPolicy);
-            Dataset<Row> again = new TableReader(spark, dialect, source, readMethod).read(table.source(),
+            Dataset<Row> again = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(),
                     refused.stream().map(partitions::get).toList(), false);
             List<CopyFieldType> textTypes = new ArrayList<>();
             for (StructField field : again.schema().fields()) {

@@ -53,9 +53,16 @@ public final class Validator {
     });
 
     private final Settings settings;
+    private final String snapshot;
 
     public Validator(Settings settings) {
+        this(settings, null);
+    }
+
+    /** @param snapshot the run's source snapshot the tables were read in, for the source's counts to see the same rows; or null */
+    public Validator(Settings settings, String snapshot) {
         this.settings = requireNonNull(settings, "settings is null");
+        this.snapshot = snapshot;
     }
 
     /**
@@ -70,7 +77,9 @@ public final class Validator {
         return CompletableFuture.supplyAsync(() -> {
             try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
                     "validate", null)) {
+                boolean joined = joinSnapshot(source.connection());
                 long[] measured = measure(source.connection(), sourceRelation(table), sourceExpressions(table), mode);
+                leaveSnapshot(source.connection(), joined);
                 source.keep();
                 return measured;
             } catch (SQLException e) {
@@ -215,6 +224,27 @@ public final class Validator {
         return violations;
     }
 
+    /** Begins a transaction in the run's snapshot on a source session (in autocommit); false when there is none. */
+    private boolean joinSnapshot(Connection source) throws SQLException {
+        String statement = snapshot == null ? null : SourceDialect.forUrl(settings.source().url()).snapshotStatement(snapshot, true);
+        if (statement == null) {
+            return false;
+        }
+        source.setAutoCommit(false);
+        try (Statement join = source.createStatement()) {
+            join.execute(statement);
+        }
+        return true;
+    }
+
+    /** Ends the transaction {@link #joinSnapshot} began, so the session goes back to its pool as it came. */
+    private static void leaveSnapshot(Connection source, boolean joined) throws SQLException {
+        if (joined) {
+            source.rollback();
+            source.setAutoCommit(true);
+        }
+    }
+
     /** What the source's side reads: the table's own rows, as the load reads them. */
     private String sourceRelation(TargetTable table) {
         return SourceDialect.forUrl(settings.source().url()).relation(table.source());
@@ -266,8 +296,10 @@ public final class Validator {
         List<String> targetRanges = sourceRanges.stream().map(settings.identifierCase()::rewrite).toList();
         try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
                 "validate", null)) {
+            boolean joined = joinSnapshot(source.connection());
             Map<Integer, long[]> sourceSide = byRange(source.connection(), sourceRelation(table), sourceExpressions(table),
                     sourceRanges);
+            leaveSnapshot(source.connection(), joined);
             source.keep();
             Map<Integer, long[]> targetSide = byRange(target, table.name().quoted(), targetExpressions(table), targetRanges);
             List<String> differing = new ArrayList<>();

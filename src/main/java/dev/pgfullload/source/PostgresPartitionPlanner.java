@@ -75,7 +75,7 @@ public final class PostgresPartitionPlanner {
             if (!leaves.isEmpty()) {
                 List<String> unreadable = unreadable(source, leaves);
                 if (unreadable.isEmpty()) {
-                    return leaves.stream().map(leaf -> new ReadPartition("FROM ONLY " + leaf, null)).toList();
+                    return leafReads(source, leaves, sizing);
                 }
                 // Reading through the root needs SELECT on the root only; reading a partition directly needs it on the partition.
                 LOG.warn("{} is read through its root in one partition: the source user may not read its partitions {}"
@@ -364,20 +364,55 @@ public final class PostgresPartitionPlanner {
         return partitions;
     }
 
+    /**
+     * One read per leaf partition; a leaf that alone holds more than the grain is split further into
+     * ranges of its pages (PostgreSQL 14 and later), so one big partition (a default one, the current
+     * month's) is not read by a single task.
+     */
+    private static List<ReadPartition> leafReads(Connection source, List<String> leaves, PartitionSizing sizing) throws SQLException {
+        boolean pageRanges = source.getMetaData().getDatabaseMajorVersion() >= 14;
+        List<ReadPartition> reads = new ArrayList<>();
+        try (PreparedStatement statement = source.prepareStatement("SELECT leaf, c.relkind = 'r', GREATEST(c.reltuples, 0)::bigint,"
+                + " pg_catalog.pg_table_size(c.oid) FROM unnest(?::text[]) WITH ORDINALITY AS l(leaf, position)"
+                + " JOIN pg_catalog.pg_class c ON c.oid = l.leaf::regclass ORDER BY l.position")) {
+            statement.setArray(1, source.createArrayOf("text", leaves.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Object[]> found = new ArrayList<>();
+                while (rows.next()) {
+                    found.add(new Object[] {rows.getString(1), rows.getBoolean(2), rows.getLong(3), rows.getLong(4)});
+                }
+                for (Object[] leaf : found) {
+                    String name = (String) leaf[0];
+                    int wanted = pageRanges && (Boolean) leaf[1] ? sizing.partitions((Long) leaf[2], (Long) leaf[3]) : 1;
+                    if (wanted > 1) {
+                        reads.addAll(pageRanges(source, name, "FROM ONLY " + name, wanted));
+                    } else {
+                        reads.add(new ReadPartition("FROM ONLY " + name, null));
+                    }
+                }
+            }
+        }
+        return reads;
+    }
+
     private static List<ReadPartition> pageRanges(Connection source, SourceTable table, int partitions) throws SQLException {
+        return pageRanges(source, table.name().quoted(), "FROM " + PostgresSourceDialect.from(table), partitions);
+    }
+
+    /** Ranges of the heap pages of {@code relation} (a quoted name), each read with {@code from} and a ctid condition. */
+    private static List<ReadPartition> pageRanges(Connection source, String relation, String from, int partitions) throws SQLException {
         long pages;
         try (Statement statement = source.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT pg_catalog.pg_relation_size(" + Identifiers.literal(table.name().quoted())
+             ResultSet rows = statement.executeQuery("SELECT pg_catalog.pg_relation_size(" + Identifiers.literal(relation)
                      + "::regclass) / current_setting('block_size')::bigint")) {
             rows.next();
             pages = rows.getLong(1);
         }
         if (pages < partitions) {
-            return List.of(new ReadPartition("FROM " + PostgresSourceDialect.from(table), null));
+            return List.of(new ReadPartition(from, null));
         }
         List<ReadPartition> ranges = new ArrayList<>();
         long step = (pages + partitions - 1) / partitions;
-        String from = "FROM " + PostgresSourceDialect.from(table);
         for (int i = 0; i < partitions; i++) {
             String lower = i == 0 ? null : "ctid >= '(" + i * step + ",0)'::tid";
             // The last range is open, so rows on pages added since the estimate are still read.

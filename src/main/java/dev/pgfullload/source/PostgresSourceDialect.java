@@ -467,6 +467,32 @@ public final class PostgresSourceDialect implements SourceDialect {
         return PostgresPartitionPlanner.rangeProblems(connection, table, ranges);
     }
 
+    /**
+     * A repeatable-read, read-only transaction and {@code pg_export_snapshot()}, as pg_dump takes one:
+     * every partition of every table is then read as the source stood at one instant, whatever
+     * commits on it during the load. The transaction must not be ended by
+     * {@code idle_in_transaction_session_timeout} while the load runs (PostgreSQL 9.6 and later have it).
+     */
+    @Override
+    public String exportSnapshot(Connection connection) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            statement.execute("SELECT pg_catalog.set_config(name, '0', false) FROM pg_catalog.pg_settings"
+                    + " WHERE name = 'idle_in_transaction_session_timeout'");
+            try (ResultSet rows = statement.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    @Override
+    public String snapshotStatement(String snapshot, boolean open) {
+        return (open ? "SET TRANSACTION ISOLATION LEVEL" : "BEGIN ISOLATION LEVEL") + " REPEATABLE READ, READ ONLY;"
+                + " SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot);
+    }
+
     @Override
     public String sessionInitStatement() {
         // Text forms that any PostgreSQL parses back exactly, whatever the source server's defaults.

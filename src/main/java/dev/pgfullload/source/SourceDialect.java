@@ -78,6 +78,32 @@ public interface SourceDialect {
     /** Statements run once on each reading session before the first row, or null. */
     String sessionInitStatement();
 
+    /**
+     * Opens, on {@code connection}, a read-only transaction whose snapshot every reading session of
+     * the run then shares, and returns that snapshot's name; the caller keeps the transaction open
+     * until the last read. Null when the source has no such thing: each partition is then read in a
+     * snapshot of its own.
+     */
+    default String exportSnapshot(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
+     * The statements that put a reading session's transaction into {@code snapshot}, run before
+     * anything else in it: with {@code open}, in a transaction the driver already began (autocommit
+     * off); without, they begin it themselves. Null for a null snapshot.
+     */
+    default String snapshotStatement(String snapshot, boolean open) {
+        return null;
+    }
+
+    /** {@link #snapshotStatement} followed by {@link #sessionInitStatement}, either of them null, or null. */
+    default String readingSessionStatement(String snapshot, boolean open) {
+        String join = snapshot == null ? null : snapshotStatement(snapshot, open);
+        String init = sessionInitStatement();
+        return join == null ? init : init == null ? join : join + "; " + init;
+    }
+
     static SourceDialect forUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
             return new PostgresSourceDialect();

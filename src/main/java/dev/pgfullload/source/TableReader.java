@@ -34,12 +34,19 @@ public final class TableReader {
     private final SourceDialect dialect;
     private final ConnectionSettings source;
     private final Method method;
+    private final String snapshot;
 
     public TableReader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, Method method) {
+        this(spark, dialect, source, method, null);
+    }
+
+    /** @param snapshot the run's source snapshot ({@link SourceDialect#exportSnapshot}) every partition is read in, or null */
+    public TableReader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, Method method, String snapshot) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
         this.method = requireNonNull(method, "method is null");
+        this.snapshot = snapshot;
     }
 
     public Dataset<Row> read(SourceTable table, List<ReadPartition> partitions) {
@@ -81,8 +88,10 @@ public final class TableReader {
         for (String name : properties.stringPropertyNames()) {
             reader = reader.option("property." + name, properties.getProperty(name));
         }
-        if (dialect.sessionInitStatement() != null) {
-            reader = reader.option("sessionInitStatement", dialect.sessionInitStatement());
+        // The COPY reader runs it first in the transaction it has begun.
+        String init = dialect.readingSessionStatement(snapshot, true);
+        if (init != null) {
+            reader = reader.option("sessionInitStatement", init);
         }
         return reader.load();
     }
@@ -90,8 +99,11 @@ public final class TableReader {
     private Dataset<Row> readWithJdbc(String select, List<ReadPartition> partitions) {
         Properties properties = source.driverProperties();
         properties.setProperty("fetchsize", String.valueOf(source.fetchSize()));
-        if (dialect.sessionInitStatement() != null) {
-            properties.setProperty("sessionInitStatement", dialect.sessionInitStatement());
+        // Spark's JDBC source runs it on a new session in autocommit, before it turns autocommit off to fetch:
+        // the transaction it begins is the one the rows are then fetched in.
+        String init = dialect.readingSessionStatement(snapshot, false);
+        if (init != null) {
+            properties.setProperty("sessionInitStatement", init);
         }
         List<String> froms = partitions.stream().map(ReadPartition::from).distinct().toList();
         if (froms.size() == 1) {

@@ -121,6 +121,40 @@ class PartitionBoundariesIT {
         }
     }
 
+    @Test
+    void aLeafPartitionLargerThanTheGrainIsReadInRangesOfItsPages() throws Exception {
+        String source = postgres.createDatabase("leaves");
+        // The key includes the partition key, as PostgreSQL requires: no single column to split the table on.
+        postgres.execute(source, "CREATE TABLE public.parted (id bigint, day date, pad text NOT NULL, PRIMARY KEY (id, day))"
+                + " PARTITION BY RANGE (day);"
+                + " CREATE TABLE public.parted_old PARTITION OF public.parted FOR VALUES FROM ('2020-01-01') TO ('2024-01-01');"
+                + " CREATE TABLE public.parted_new PARTITION OF public.parted FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+                + " CREATE TABLE public.parted_rest PARTITION OF public.parted DEFAULT;"
+                + " INSERT INTO public.parted SELECT g, date '2020-01-01' + g % 1000, repeat('p', 100) FROM generate_series(1, 30000) g;"
+                + " INSERT INTO public.parted SELECT 100000 + g, date '2024-01-01' + g % 300, 'p' FROM generate_series(1, 100) g;"
+                + " ANALYZE public.parted_old; ANALYZE public.parted_new");
+        try (Connection connection = postgres.connect(source)) {
+            SourceTable parted = discover(connection, "public.parted");
+            PartitionSizing sizing = new PartitionSizing(10000, Long.MAX_VALUE, PartitionSizing.MAX_PARTITIONS);
+            List<ReadPartition> plan = PostgresPartitionPlanner.plan(connection, parted, sizing, null);
+            List<ReadPartition> old = plan.stream().filter(partition -> partition.from().equals("FROM ONLY \"public\".\"parted_old\"")).toList();
+            assertEquals(3, old.size(), plan.toString());
+            assertTrue(old.stream().allMatch(partition -> partition.where().contains("ctid")), old.toString());
+            assertEquals(List.of("FROM ONLY \"public\".\"parted_new\"", "FROM ONLY \"public\".\"parted_rest\""),
+                    plan.stream().filter(partition -> partition.where() == null).map(ReadPartition::sql).sorted().toList());
+            assertEquals(5, plan.size());
+            long total = 0;
+            for (ReadPartition partition : plan) {
+                total += count(connection, partition);
+            }
+            assertEquals(30100, total);
+            for (ReadPartition partition : old) {
+                long rows = count(connection, partition);
+                assertTrue(rows > 8000 && rows < 12000, partition.sql() + " holds " + rows + " rows");
+            }
+        }
+    }
+
     private static long count(Connection connection, ReadPartition partition) throws Exception {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT count(*) " + partition.sql())) {

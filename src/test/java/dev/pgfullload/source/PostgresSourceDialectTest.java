@@ -88,7 +88,16 @@ class PostgresSourceDialectTest {
                 new SourceColumn("at", 4, "timestamp with time zone", ColumnKind.TEXT_FORM, false, null)),
                 List.of("id"), 0, 0);
         assertEquals("SELECT \"id\", \"Doc\"::text AS \"Doc\", \"price\"::numeric::text AS \"price\","
-                + " \"at\"::text AS \"at\" FROM \"Sales\".\"Order Items\"", dialect.selectQuery(table));
+                + " \"at\"::text AS \"at\" FROM ONLY \"Sales\".\"Order Items\"", dialect.selectQuery(table));
+    }
+
+    @Test
+    void readingSessionsJoinTheRunsSnapshotBeforeTheirSettings() {
+        assertEquals("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; "
+                + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", true));
+        assertEquals("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; "
+                + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", false));
+        assertEquals(dialect.sessionInitStatement(), dialect.readingSessionStatement(null, true));
     }
 
     @Test

@@ -1,0 +1,75 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.jdbc.Connections;
+import dev.pgfullload.source.SourceDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The one snapshot of the source that every partition of every table is read in, and that validation
+ * counts in, held by a session of the driver from before the first read to after the last count. A
+ * partition read on a session of its own would otherwise see whatever committed on the source before
+ * it started: on a source still in use, rows updated, inserted or deleted during the load would be
+ * read twice, missed, or read in some tables and not in others that reference them.
+ */
+final class SourceSnapshot implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceSnapshot.class);
+
+    private final Connection connection;
+    private final String name;
+
+    private SourceSnapshot(Connection connection, String name) {
+        this.connection = connection;
+        this.name = name;
+    }
+
+    /**
+     * Exports the source's snapshot now. A source that cannot export one (a PostgreSQL standby before
+     * 10, a dialect without snapshots) is read partition by partition, each in a snapshot of its own,
+     * and the log says so.
+     */
+    static SourceSnapshot open(SourceDialect dialect, ConnectionSettings source, String runId) {
+        Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " snapshot");
+        String name;
+        try {
+            name = dialect.exportSnapshot(connection);
+        } catch (SQLException e) {
+            LOG.warn("The source cannot export a snapshot for the load to share ({}): each read partition sees the source"
+                    + " as it is when that partition starts, so keep the source free of writes until the load ends",
+                    e.getMessage().lines().findFirst().orElse(""));
+            name = null;
+        }
+        if (name == null) {
+            closeQuietly(connection);
+            return new SourceSnapshot(null, null);
+        }
+        LOG.info("Reading the source in one snapshot ({}): every table as it stood at this moment, whatever commits on it"
+                + " during the load", name);
+        return new SourceSnapshot(connection, name);
+    }
+
+    /** The snapshot's name, for the reading sessions to join; null when each reads in its own. */
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (connection != null) {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // The server ends the session's transaction with the session.
+        }
+    }
+}

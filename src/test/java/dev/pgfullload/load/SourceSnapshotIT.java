@@ -1,0 +1,70 @@
+package dev.pgfullload.load;
+
+import dev.pgfullload.source.TableReader;
+import dev.pgfullload.testing.ReportFile;
+import dev.pgfullload.testing.Sql;
+import dev.pgfullload.testing.TestingJob;
+import dev.pgfullload.testing.TestingPostgreSQL;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A source that changes during the load: every table is read, and counted, as it stood when the load began. */
+class SourceSnapshotIT {
+
+    private final TestingPostgreSQL postgres = TestingPostgreSQL.shared();
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @EnumSource(TableReader.Method.class)
+    void writesCommittedOnTheSourceDuringTheLoadAreNotRead(TableReader.Method method) throws Exception {
+        String source = postgres.createDatabase("src");
+        String target = postgres.createDatabase("dst");
+        // One table at a time, largest first: the small table is read after the big one, in several partitions.
+        postgres.execute(source, "CREATE SCHEMA snap;"
+                + " CREATE TABLE snap.big (id bigint PRIMARY KEY, pad text NOT NULL);"
+                + " INSERT INTO snap.big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g;"
+                + " CREATE TABLE snap.small (id bigint PRIMARY KEY, v integer NOT NULL);"
+                + " INSERT INTO snap.small SELECT g, g FROM generate_series(1, 100) g;"
+                + " ANALYZE snap.big; ANALYZE snap.small");
+        String before = Sql.checksum(postgres, source, "snap.small");
+        Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"snap.%\"] }");
+
+        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.run(settings,
+                "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1", "load.rows-per-partition=25",
+                "source.read-method=" + method, "validation.mode=CHECKSUM"));
+        // Once the load holds its snapshot, the small table changes and commits: rows deleted, updated and inserted.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!load.isDone() && System.nanoTime() < deadline && Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
+                + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") == 0) {
+            Thread.sleep(10);
+        }
+        assertTrue(!load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
+        postgres.execute(source, "BEGIN; LOCK TABLE snap.small IN ACCESS EXCLUSIVE MODE;"
+                + " DELETE FROM snap.small WHERE id <= 10; UPDATE snap.small SET v = -v WHERE id > 90;"
+                + " INSERT INTO snap.small VALUES (1000, 1000); COMMIT");
+        // The change committed while the load was still on the big table (it reads one table at a time).
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM snap.small"));
+
+        TestingJob.Outcome outcome = load.get(120, TimeUnit.SECONDS);
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertNotEquals(before, Sql.checksum(postgres, source, "snap.small"));
+        // The target holds the small table as it was, and validation counted and summed it in the same snapshot.
+        assertEquals(before, Sql.checksum(postgres, target, "snap.small"));
+        assertEquals(Sql.checksum(postgres, source, "snap.big"), Sql.checksum(postgres, target, "snap.big"));
+        assertTrue(ReportFile.read(outcome.report()).table("snap.small").get("partitions").asInt() > 1);
+        // The snapshot's session ended with the load.
+        assertEquals(0, Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE"
+                + " 'pg-fullload % snapshot'"));
+    }
+}
