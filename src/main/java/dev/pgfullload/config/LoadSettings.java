@@ -15,10 +15,12 @@ import static java.util.Objects.requireNonNull;
  * @param resetSequences sequences behind serial and identity columns are set past the loaded maximum
  * @param partitionSizing the grain of partitioned reads
  * @param parallelLoad read partitions given by hand for some tables (DMS {@code parallel-load} ranges)
+ * @param maxTargetSessions partitions writing into the target at once across the cluster; 0 for as many as Spark's task slots
  */
 public record LoadSettings(PrepMode targetTablePrepMode, TriggerMode triggerMode, int maxFullLoadSubtasks,
                            boolean createPkAfterFullLoad, boolean createIndexes, boolean createForeignKeys,
-                           boolean resetSequences, PartitionSizing partitionSizing, List<ParallelLoad> parallelLoad) {
+                           boolean resetSequences, PartitionSizing partitionSizing, List<ParallelLoad> parallelLoad,
+                           int maxTargetSessions) {
 
     public LoadSettings {
         requireNonNull(targetTablePrepMode, "targetTablePrepMode is null");

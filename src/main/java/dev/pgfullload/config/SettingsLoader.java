@@ -223,6 +223,7 @@ public final class SettingsLoader {
         PrepMode prepMode = reader.enumValue("load.target-table-prep-mode", PrepMode.class);
         TriggerMode triggerMode = reader.enumValue("load.trigger-mode", TriggerMode.class);
         int subtasks = reader.intValue("load.max-full-load-subtasks", 1, 49);
+        int targetSessions = reader.intValue("load.max-target-sessions", 0, 10_000);
         Boolean pkAfter = reader.booleanValue("load.create-pk-after-full-load");
         Boolean createIndexes = reader.booleanValue("load.create-indexes");
         Boolean createForeignKeys = reader.booleanValue("load.create-foreign-keys");
@@ -253,7 +254,8 @@ public final class SettingsLoader {
         }
         return new Settings(source, readMethod, target, new TableSelection(include, exclude),
                 new LoadSettings(prepMode, triggerMode, subtasks, pkAfter, createIndexes, createForeignKeys, resetSequences,
-                        new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad),
+                        new PartitionSizing(rowsPerPartition, bytesPerPartition, PartitionSizing.MAX_PARTITIONS), parallelLoad,
+                        targetSessions),
                 jsonAsText, identifierCase, extensionTypesAsText, controlSchema, validationMode, validateForeignKeys,
                 "FAIL".equals(violations), tableErrorPolicy,
                 dataErrorPolicy, maxRejectedRows,

@@ -175,7 +175,7 @@ public final class FullLoad {
                 TableLoader loader = new TableLoader(session, dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
                         settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
-                        settings.dataErrorPolicy(), settings.maxRejectedRows(), snapshot.name());
+                        settings.dataErrorPolicy(), settings.maxRejectedRows(), snapshot.name(), settings.load().maxTargetSessions());
                 results = loadAll(tables, order, loader, preparation.created());
             }
             if (settings.load().createForeignKeys()) {

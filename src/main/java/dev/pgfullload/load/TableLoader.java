@@ -64,11 +64,13 @@ public final class TableLoader {
     private final long maxRejectedRows;
     /** The run's source snapshot every partition is read in, or null. */
     private final String snapshot;
+    /** Partitions writing at once across the cluster ({@code load.max-target-sessions}); 0 for no cap. */
+    private final int maxTargetSessions;
 
     public TableLoader(SparkSession spark, SourceDialect dialect, ConnectionSettings source, ConnectionSettings target,
                        TriggerMode triggerMode, String runId, TableReader.Method readMethod, PartitionSizing sizing,
                        List<ParallelLoad> parallelLoad, String partitionsTable, String rejectsTable,
-                       DataErrorPolicy dataErrorPolicy, long maxRejectedRows, String snapshot) {
+                       DataErrorPolicy dataErrorPolicy, long maxRejectedRows, String snapshot, int maxTargetSessions) {
         this.spark = requireNonNull(spark, "spark is null");
         this.dialect = requireNonNull(dialect, "dialect is null");
         this.source = requireNonNull(source, "source is null");
@@ -83,6 +85,7 @@ public final class TableLoader {
         this.dataErrorPolicy = requireNonNull(dataErrorPolicy, "dataErrorPolicy is null");
         this.maxRejectedRows = maxRejectedRows;
         this.snapshot = snapshot;
+        this.maxTargetSessions = maxTargetSessions;
     }
 
     /**
@@ -161,7 +164,7 @@ public final class TableLoader {
         WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
                 fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
                 partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
-                        TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null);
+                        TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null, maxTargetSessions);
         List<PartitionResult> written = new ArrayList<>(write(internalRows(frame), spec));
         written = isolateRefusedRows(table, partitions, spec, written);
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();

@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record WriteSpec(ConnectionSettings target, TableName table, String copySql, List<CopyFieldType> fieldTypes,
                         boolean binary, boolean replicaRole, String applicationName, String runId,
-                        String partitionsTable, RowErrors rowErrors, List<Integer> partitionIndexes) implements Serializable {
+                        String partitionsTable, RowErrors rowErrors, List<Integer> partitionIndexes, int maxSessions)
+        implements Serializable {
 
     /**
      * How rows the target rejects are handled. A partition's first attempt streams everything in one
@@ -47,6 +48,6 @@ public record WriteSpec(ConnectionSettings target, TableName table, String copyS
     public WriteSpec isolating(List<CopyFieldType> textFieldTypes, List<Integer> partitions) {
         return new WriteSpec(target, table, rowErrors.textCopySql(), textFieldTypes, false, replicaRole, applicationName, runId,
                 partitionsTable, new RowErrors(true, rowErrors.logErrors(), rowErrors.rejectsTable(), rowErrors.textCopySql()),
-                partitions);
+                partitions, maxSessions);
     }
 }

@@ -70,6 +70,7 @@ class SettingsLoaderTest {
                 () -> assertEquals(PrepMode.DO_NOTHING, settings.load().targetTablePrepMode()),
                 () -> assertEquals(TriggerMode.SESSION_REPLICATION_ROLE, settings.load().triggerMode()),
                 () -> assertEquals(8, settings.load().maxFullLoadSubtasks()),
+                () -> assertEquals(0, settings.load().maxTargetSessions()),
                 () -> assertTrue(settings.jsonAsText()),
                 () -> assertEquals(Path.of("fullload-report.json"), settings.reportPath()));
     }
@@ -113,6 +114,7 @@ class SettingsLoaderTest {
                     target-table-prep-mode = TRUNCATE_BEFORE_LOAD
                     trigger-mode = DISABLE_TRIGGERS
                     max-full-load-subtasks = 3
+                    max-target-sessions = 6
                   }
                   transform.json-as-text = false
                   report.path = "/var/tmp/reports/run.json"
@@ -136,6 +138,7 @@ class SettingsLoaderTest {
                 () -> assertEquals(PrepMode.TRUNCATE_BEFORE_LOAD, settings.load().targetTablePrepMode()),
                 () -> assertEquals(TriggerMode.DISABLE_TRIGGERS, settings.load().triggerMode()),
                 () -> assertEquals(3, settings.load().maxFullLoadSubtasks()),
+                () -> assertEquals(6, settings.load().maxTargetSessions()),
                 () -> assertFalse(settings.jsonAsText()),
                 () -> assertEquals(Path.of("/var/tmp/reports/run.json"), settings.reportPath()));
     }
