@@ -110,12 +110,15 @@ public final class FullLoad {
         SourceDialect dialect = SourceDialect.forUrl(settings.source().url());
         Connection discoveryConnection = open(settings.source(), "source", "pg-fullload " + runId + " discovery", problems);
         Connection targetConnection = open(settings.target(), "target", "pg-fullload " + runId + " driver", problems);
+        CompletableFuture<SourceSnapshot> snapshotStart = null;
         try (Connection discovery = discoveryConnection; Connection target = targetConnection) {
             Findings findings = preflight(dialect, discovery, target, problems);
             if (!problems.isEmpty()) {
                 return refused(started, problems);
             }
             discovery.close();
+            // The source's snapshot is taken while the target is prepared and Spark starts.
+            snapshotStart = CompletableFuture.supplyAsync(() -> SourceSnapshot.open(dialect, settings.source(), runId));
             SourceCatalog catalog = findings.catalog();
             LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 
@@ -170,7 +173,7 @@ public final class FullLoad {
             }
             SparkSession session = spark.join();
             List<TableLoadResult> results;
-            try (SourceSnapshot snapshot = SourceSnapshot.open(dialect, settings.source(), runId)) {
+            try (SourceSnapshot snapshot = joined(snapshotStart)) {
                 sourceSnapshot = snapshot.name();
                 TableLoader loader = new TableLoader(session, dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
@@ -193,6 +196,22 @@ public final class FullLoad {
             return failed(started, preparationActions, new FullLoadException(FailureCategory.LOAD, e.getMessage(), e));
         } catch (FullLoadException e) {
             return failed(started, preparationActions, e);
+        } finally {
+            if (snapshotStart != null) {
+                // A run that stopped before its tables (a refused preparation) ends the snapshot's session too.
+                snapshotStart.thenAccept(SourceSnapshot::close);
+            }
+        }
+    }
+
+    private static SourceSnapshot joined(CompletableFuture<SourceSnapshot> start) {
+        try {
+            return start.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof FullLoadException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 
