@@ -23,8 +23,8 @@
 #
 # Tools: (a) pg-fullload (DROP_AND_CREATE: table, rows, then primary key);
 #        (b) Spark's built-in JDBC writer on the same DataFrame with the same partitions, batchsize 1000,
-#            into a table without indexes, then the primary key; at its defaults and with reWriteBatchedInserts
-#            (wide shape only);
+#            into a table without indexes, then the primary key; at its defaults and with reWriteBatchedInserts;
+#            the many small tables one after the other, as a loop over df.write.jdbc writes them;
 #        (c) pg_dump | psql;
 #        (d) psql COPY TO STDOUT | psql COPY FROM STDIN into a table without indexes: one session's ingest ceiling;
 #        (e) pgloader (Debian's package), PostgreSQL to PostgreSQL, 2 workers, when installed.
@@ -143,7 +143,7 @@ run_spark_jdbc() {
     # baseline gets the JVM's default tiered compilation (C2), its fastest setting here (14.6 s against 15.3 s).
     timed "$label" env PGFULLLOAD_MAIN_CLASS=dev.pgfullload.bench.SparkJdbcWriterBaseline \
         JAVA_OPTS="$JAVA_OPTS -XX:TieredStopAtLevel=4 -XX:CICompilerCount=2" "$root/submit-scripts/run-local.sh" \
-        "$(url bench_src)" "$(url bench_dst)" public.events 500000 134217728 1000 "$mode"
+        "$(url bench_src)" "$(url bench_dst)" "$pattern" 500000 134217728 1000 "$mode"
 }
 run_pg_dump() {
     fresh_target
@@ -206,7 +206,7 @@ wanted() { case ",$tools," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 for round in $(seq 1 "$runs"); do
     echo "== round $round of $runs" >&2
     wanted pg-fullload && run_pg_fullload
-    if [ "$shape" = wide ] && wanted spark-jdbc; then
+    if wanted spark-jdbc; then
         run_spark_jdbc "Spark JDBC writer (defaults)" plain
         run_spark_jdbc "Spark JDBC writer (reWriteBatched)" rewrite
     fi

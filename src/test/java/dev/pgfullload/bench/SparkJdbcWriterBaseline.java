@@ -25,9 +25,11 @@ import java.util.Properties;
  * written by Spark's built-in JDBC writer (batched INSERTs), into a table without indexes, then the
  * primary key added, as pg-fullload ends.
  *
- * <p>Arguments: source URL, target URL, table (schema.table), rows per partition, bytes per partition,
- * batch size, and "rewrite" to add {@code reWriteBatchedInserts=true}. The read partitions are planned
- * as pg-fullload plans them: the same planner, the same sizing, rounded up to a multiple of the cores.
+ * <p>Arguments: source URL, target URL, tables (a schema.table pattern, % and _ wildcards), rows per
+ * partition, bytes per partition, batch size, and "rewrite" to add {@code reWriteBatchedInserts=true}.
+ * The read partitions are planned as pg-fullload plans them: the same planner, the same sizing, rounded
+ * up to a multiple of the cores. Several tables are written one after the other, as a Spark application
+ * with a loop over {@code df.write.jdbc} writes them.
  */
 public final class SparkJdbcWriterBaseline {
 
@@ -37,7 +39,7 @@ public final class SparkJdbcWriterBaseline {
     public static void main(String[] args) throws Exception {
         String sourceUrl = args[0];
         String targetUrl = args[1];
-        String table = args[2];
+        String pattern = args[2];
         long rowsPerPartition = Long.parseLong(args[3]);
         long bytesPerPartition = Long.parseLong(args[4]);
         String batchSize = args[5];
@@ -45,14 +47,10 @@ public final class SparkJdbcWriterBaseline {
         ConnectionSettings source = new ConnectionSettings(sourceUrl, "postgres", null, 10000, Map.of());
         SparkSession spark = SparkSession.builder().appName("spark-jdbc-writer-baseline").getOrCreate();
         PostgresSourceDialect dialect = new PostgresSourceDialect();
-        SourceTable sourceTable;
-        Dataset<Row> frame;
+        List<SourceTable> tables;
         try (Connection connection = Connections.open(source, "source", "baseline")) {
-            SourceCatalog catalog = dialect.discover(connection, new TableSelection(List.of(TablePattern.parse(table)), List.of()));
-            sourceTable = catalog.tables().get(0);
-            frame = new TableReader(spark, dialect, source, TableReader.Method.COPY).read(sourceTable,
-                    dialect.planPartitions(connection, sourceTable, new PartitionSizing(rowsPerPartition, bytesPerPartition,
-                            PartitionSizing.MAX_PARTITIONS).roundedTo(spark.sparkContext().defaultParallelism())));
+            SourceCatalog catalog = dialect.discover(connection, new TableSelection(List.of(TablePattern.parse(pattern)), List.of()));
+            tables = catalog.tables();
         }
         Properties properties = new Properties();
         properties.setProperty("user", "postgres");
@@ -60,11 +58,22 @@ public final class SparkJdbcWriterBaseline {
         // Text-form columns (timestamptz, numeric, jsonb, text[]) are sent as untyped strings for the server to parse.
         String url = targetUrl + (targetUrl.contains("?") ? "&" : "?") + "stringtype=unspecified"
                 + (rewrite ? "&reWriteBatchedInserts=true" : "");
-        frame.write().mode(SaveMode.Append).jdbc(url, sourceTable.name().quoted(), properties);
-        try (Connection target = java.sql.DriverManager.getConnection(url, properties);
-             Statement statement = target.createStatement()) {
-            statement.execute("ALTER TABLE " + sourceTable.name().quoted() + " ADD PRIMARY KEY ("
-                    + String.join(", ", sourceTable.primaryKey().stream().map(dev.pgfullload.schema.Identifiers::quote).toList()) + ")");
+        for (SourceTable sourceTable : tables) {
+            Dataset<Row> frame;
+            try (Connection connection = Connections.open(source, "source", "baseline")) {
+                frame = new TableReader(spark, dialect, source, TableReader.Method.COPY).read(sourceTable,
+                        dialect.planPartitions(connection, sourceTable, new PartitionSizing(rowsPerPartition, bytesPerPartition,
+                                PartitionSizing.MAX_PARTITIONS).roundedTo(spark.sparkContext().defaultParallelism())));
+            }
+            frame.write().mode(SaveMode.Append).jdbc(url, sourceTable.name().quoted(), properties);
+            if (!sourceTable.primaryKey().isEmpty()) {
+                try (Connection target = java.sql.DriverManager.getConnection(url, properties);
+                     Statement statement = target.createStatement()) {
+                    statement.execute("ALTER TABLE " + sourceTable.name().quoted() + " ADD PRIMARY KEY ("
+                            + String.join(", ", sourceTable.primaryKey().stream().map(dev.pgfullload.schema.Identifiers::quote).toList())
+                            + ")");
+                }
+            }
         }
         spark.stop();
     }
