@@ -25,12 +25,21 @@ public record PartitionSizing(long rowsPerPartition, long bytesPerPartition, int
     }
 
     public int partitions(long estimatedRows, long estimatedBytes) {
+        return (int) Math.min(maxPartitions, uncapped(estimatedRows, estimatedBytes));
+    }
+
+    /** True when the grain would want more partitions than {@link #maxPartitions}: each then holds more than the grain. */
+    public boolean capped(long estimatedRows, long estimatedBytes) {
+        return uncapped(estimatedRows, estimatedBytes) > maxPartitions;
+    }
+
+    private long uncapped(long estimatedRows, long estimatedBytes) {
         long byRows = rowsPerPartition <= 0 ? 1 : (estimatedRows + rowsPerPartition - 1) / rowsPerPartition;
         long byBytes = bytesPerPartition <= 0 ? 1 : (estimatedBytes + bytesPerPartition - 1) / bytesPerPartition;
         long wanted = Math.max(1, Math.max(byRows, byBytes));
         if (wanted > 1) {
             wanted = (wanted + multipleOf - 1) / multipleOf * multipleOf;
         }
-        return (int) Math.min(maxPartitions, wanted);
+        return wanted;
     }
 }

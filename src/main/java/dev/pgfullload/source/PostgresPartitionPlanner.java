@@ -50,6 +50,11 @@ public final class PostgresPartitionPlanner {
             return givenRanges(from, table, ranges);
         }
         int wanted = sizing.partitions(table.estimatedRows(), table.estimatedBytes());
+        if (sizing.capped(table.estimatedRows(), table.estimatedBytes())) {
+            LOG.info("{} is read in {} partitions, the most one table gets: each holds about {} rows and {} MB, more than"
+                    + " load.rows-per-partition or load.bytes-per-partition asks", table.name(), wanted,
+                    table.estimatedRows() / wanted, table.estimatedBytes() / wanted / (1024 * 1024));
+        }
         if (wanted <= 1) {
             return List.of(new ReadPartition(from, null));
         }

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -73,5 +75,7 @@ class PostgresPartitionPlannerTest {
         assertEquals(4, sizing.partitions(1001, 1000));
         assertEquals(8, sizing.partitions(100, 5L << 20));
         assertEquals(256, sizing.partitions(10_000_000, 0));
+        assertTrue(sizing.capped(10_000_000, 0));
+        assertFalse(sizing.capped(256_000, 0));
     }
 }
