@@ -395,6 +395,7 @@ public final class FullLoad {
                 } else {
                     problems.addAll(dialect.readProblems(source, catalog.tables()));
                     problems.addAll(parallelLoadProblems(dialect, source, catalog));
+                    problems.addAll(inheritanceProblems(catalog));
                 }
             }
             boolean haveTables = catalog != null && !catalog.tables().isEmpty();
@@ -466,6 +467,21 @@ public final class FullLoad {
                 continue;
             }
             dialect.rangeProblems(source, table, ranges).forEach(problem -> problems.add(Problem.preflight(problem)));
+        }
+        return problems;
+    }
+
+    /** A table with children by inheritance loads with all of them selected, or none: not some of each. */
+    private static List<Problem> inheritanceProblems(SourceCatalog catalog) {
+        List<Problem> problems = new ArrayList<>();
+        for (SourceTable table : catalog.tables()) {
+            SourceTable.Children children = table.children();
+            if (!children.selected().isEmpty() && !children.notSelected().isEmpty()) {
+                problems.add(Problem.preflight("table " + table.name() + " has children by inheritance (INHERITS), of which "
+                        + children.selected() + " are selected and " + children.notSelected() + " are not: select all of them"
+                        + " (each then loads on its own and " + table.name() + " with its own rows) or none (" + table.name()
+                        + " then takes their rows), with tables.include and tables.exclude"));
+            }
         }
         return problems;
     }

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -121,7 +122,7 @@ public final class Validator {
         long targetRows;
         long[] targetSide = null;
         if (onlyLoadedRows) {
-            targetSide = measure(target, table.name().quoted(), targetExpressions(table), mode);
+            targetSide = measure(target, targetRelation(target, table), targetExpressions(table), mode);
             targetRows = targetSide[0];
         } else {
             // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
@@ -245,6 +246,24 @@ public final class Validator {
         }
     }
 
+    /**
+     * What the target's side counts: the table; without its children by inheritance when the source's
+     * were counted without theirs (a target made with the same hierarchy holds their rows in them).
+     */
+    private static String targetRelation(Connection target, TargetTable table) throws SQLException {
+        String quoted = table.name().quoted();
+        if (table.source().children().selected().isEmpty()) {
+            return quoted;
+        }
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT relkind = 'r' FROM pg_catalog.pg_class WHERE oid = ?::regclass")) {
+            statement.setString(1, quoted);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1) ? "ONLY " + quoted : quoted;
+            }
+        }
+    }
+
     /** What the source's side reads: the table's own rows, as the load reads them. */
     private String sourceRelation(TargetTable table) {
         return SourceDialect.forUrl(settings.source().url()).relation(table.source());
@@ -301,7 +320,7 @@ public final class Validator {
                     sourceRanges);
             leaveSnapshot(source.connection(), joined);
             source.keep();
-            Map<Integer, long[]> targetSide = byRange(target, table.name().quoted(), targetExpressions(table), targetRanges);
+            Map<Integer, long[]> targetSide = byRange(target, targetRelation(target, table), targetExpressions(table), targetRanges);
             List<String> differing = new ArrayList<>();
             for (int range = -1; range < plan.size(); range++) {
                 long[] left = sourceSide.getOrDefault(range, new long[2]);

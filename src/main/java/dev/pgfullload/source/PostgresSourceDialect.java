@@ -56,6 +56,17 @@ public final class PostgresSourceDialect implements SourceDialect {
             ORDER BY tree.depth, n.nspname, c.relname
             """;
 
+    /** Direct children by inheritance of plain tables. */
+    private static final String INHERITANCE_SQL = """
+            SELECT i.inhparent, i.inhrelid, n.nspname, c.relname
+            FROM pg_catalog.pg_inherits i
+            JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+            JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE p.relkind = 'r'
+            ORDER BY n.nspname, c.relname
+            """;
+
     private static final String COLUMNS_SQL = """
             SELECT a.attrelid, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
                    a.attnotnull, t.typname, tn.nspname AS type_schema, t.typtype, t.typcategory,
@@ -223,6 +234,18 @@ public final class PostgresSourceDialect implements SourceDialect {
                         new TableName(rows.getString(2), rows.getString(3)), rows.getString(4), withPartitions(rows.getString(5))));
             }
         });
+        // Children by inheritance of selected plain tables (a partitioned table's partitions are above).
+        Map<Long, List<TableName>[]> inheritance = new HashMap<>();
+        query(connection, INHERITANCE_SQL, rows -> {
+            long parent = rows.getLong(1);
+            if (selected.containsKey(parent)) {
+                @SuppressWarnings("unchecked")
+                List<TableName>[] lists = inheritance.computeIfAbsent(parent, key -> new List[] {new ArrayList<>(), new ArrayList<>()});
+                lists[selected.containsKey(rows.getLong(2)) ? 0 : 1].add(new TableName(rows.getString(3), rows.getString(4)));
+            }
+        });
+        Map<Long, SourceTable.Children> childrenOf = new HashMap<>();
+        inheritance.forEach((oid, lists) -> childrenOf.put(oid, new SourceTable.Children(lists[0], lists[1])));
         Map<Long, List<String>> primaryKeys = new HashMap<>();
         query(connection, PRIMARY_KEYS_SQL, rows -> {
             if (selected.containsKey(rows.getLong(1))) {
@@ -243,7 +266,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             tableConstraints.sort(Comparator.comparing((ConstraintSpec constraint) -> !constraint.table().equals(entry.getValue())));
             tables.add(new SourceTable(entry.getValue(), columns.getOrDefault(oid, List.of()),
                     primaryKeys.getOrDefault(oid, List.of()), (String) row[0], partitionsOf.getOrDefault(oid, List.of()),
-                    tableConstraints, indexes.getOrDefault(oid, List.of()), (Long) row[1], (Long) row[2]));
+                    tableConstraints, indexes.getOrDefault(oid, List.of()), (Long) row[1], (Long) row[2],
+                    childrenOf.getOrDefault(oid, SourceTable.Children.NONE)));
         }
         List<ForeignKey> foreignKeys = new ArrayList<>();
         query(connection, FOREIGN_KEYS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE"), rows ->
@@ -444,8 +468,8 @@ public final class PostgresSourceDialect implements SourceDialect {
 
     /**
      * A partitioned table's rows are its partitions' rows. A table with children by inheritance
-     * ({@code INHERITS}) is read without them ({@code ONLY}): each child is a table of its own, selected
-     * and loaded on its own, and would otherwise be loaded twice.
+     * ({@code INHERITS}) is read without them ({@code ONLY}) when they are selected too, each loaded on
+     * its own (they would otherwise be loaded twice), and with them when none is.
      */
     @Override
     public String relation(SourceTable table) {
@@ -453,7 +477,7 @@ public final class PostgresSourceDialect implements SourceDialect {
     }
 
     static String from(SourceTable table) {
-        return (table.partitioned() ? "" : "ONLY ") + table.name().quoted();
+        return (table.partitioned() || table.children().readWithTable() ? "" : "ONLY ") + table.name().quoted();
     }
 
     @Override

@@ -84,26 +84,54 @@ class ReadPartitionsIT {
     }
 
     @Test
-    void aTableWithChildrenByInheritanceIsLoadedWithItsOwnRowsAndEachChildWithItsOwn() {
+    void aTableWithChildrenByInheritanceLoadsWithAllOfThemSelectedOrNone() {
         String source = postgres.createDatabase("src");
-        String target = postgres.createDatabase("dst");
         postgres.execute(source, "CREATE SCHEMA inh;"
                 + " CREATE TABLE inh.measure (id bigint PRIMARY KEY, reading integer NOT NULL);"
                 + " CREATE TABLE inh.measure_2024 () INHERITS (inh.measure);"
                 + " ALTER TABLE inh.measure_2024 ADD PRIMARY KEY (id);"
+                + " CREATE TABLE inh.measure_2025 () INHERITS (inh.measure);"
                 + " INSERT INTO inh.measure SELECT g, g FROM generate_series(1, 30) g;"
                 + " INSERT INTO inh.measure_2024 SELECT 1000 + g, g FROM generate_series(1, 50) g;"
-                + " ANALYZE inh.measure; ANALYZE inh.measure_2024");
+                + " INSERT INTO inh.measure_2025 SELECT 2000 + g, g FROM generate_series(1, 20) g;"
+                + " ANALYZE inh.measure; ANALYZE inh.measure_2024; ANALYZE inh.measure_2025");
         // Through the parent, PostgreSQL shows the children's rows too.
-        assertEquals(80, Sql.count(postgres, source, "SELECT count(*) FROM inh.measure"));
+        assertEquals(100, Sql.count(postgres, source, "SELECT count(*) FROM inh.measure"));
+
+        // All selected: each table with its own rows.
+        String target = postgres.createDatabase("dst");
         TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target,
                 "fullload.tables { \"include\" = [\"inh.%\"] }"),
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.rows-per-partition=10", "validation.mode=CHECKSUM");
         assertEquals(0, outcome.status(), outcome.out() + outcome.err());
         assertEquals(30, Sql.count(postgres, target, "SELECT count(*) FROM inh.measure"));
         assertEquals(50, Sql.count(postgres, target, "SELECT count(*) FROM inh.measure_2024"));
+        assertEquals(20, Sql.count(postgres, target, "SELECT count(*) FROM inh.measure_2025"));
         assertEquals(Sql.checksum(postgres, source, "ONLY inh.measure"), Sql.checksum(postgres, target, "inh.measure"));
         assertEquals(Sql.checksum(postgres, source, "inh.measure_2024"), Sql.checksum(postgres, target, "inh.measure_2024"));
         assertTrue(ReportFile.read(outcome.report()).table("inh.measure").get("partitions").asInt() > 1);
+
+        // The parent alone: it takes its children's rows, as a query of it sees them.
+        String parentOnly = postgres.createDatabase("dst");
+        TestingJob.Outcome alone = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, parentOnly,
+                "fullload.tables { \"include\" = [\"inh.measure\"] }"),
+                "load.target-table-prep-mode=DROP_AND_CREATE", "validation.mode=CHECKSUM");
+        assertEquals(0, alone.status(), alone.out() + alone.err());
+        assertEquals(Sql.checksum(postgres, source, "inh.measure"), Sql.checksum(postgres, parentOnly, "inh.measure"));
+        assertEquals(100, Sql.count(postgres, parentOnly, "SELECT count(*) FROM inh.measure"));
+
+        // Some of each: refused before anything is written.
+        String mixed = postgres.createDatabase("dst");
+        TestingJob.Outcome refused = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, mixed,
+                "fullload.tables { \"include\" = [\"inh.measure\", \"inh.measure_2024\"] }"),
+                "load.target-table-prep-mode=DROP_AND_CREATE");
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        List<String> problems = new ArrayList<>();
+        ReportFile.read(refused.report()).root().path("problems").forEach(problem -> problems.add(problem.asText()));
+        assertEquals(List.of("table inh.measure has children by inheritance (INHERITS), of which [inh.measure_2024] are"
+                + " selected and [inh.measure_2025] are not: select all of them (each then loads on its own and inh.measure"
+                + " with its own rows) or none (inh.measure then takes their rows), with tables.include and tables.exclude"),
+                problems);
+        assertEquals(0, Sql.count(postgres, mixed, "SELECT count(*) FROM pg_class WHERE relname LIKE 'measure%'"));
     }
 }
