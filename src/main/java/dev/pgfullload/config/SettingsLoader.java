@@ -553,7 +553,8 @@ public final class SettingsLoader {
          */
         static String boundaryValue(ConfigValue value) {
             return switch (value.valueType()) {
-                case NUMBER -> new BigDecimal(value.render()).toPlainString();
+                // As written in the file (a double would round a long decimal), in plain notation.
+                case NUMBER -> new BigDecimal(value.atKey("v").getString("v")).toPlainString();
                 case STRING -> (String) value.unwrapped();
                 case BOOLEAN -> String.valueOf(value.unwrapped());
                 default -> null;

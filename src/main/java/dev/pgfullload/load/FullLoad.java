@@ -122,6 +122,8 @@ public final class FullLoad {
             SourceCatalog catalog = findings.catalog();
             LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 
+            // Before the target changes: a source that cannot be reached now stops the run with the target untouched.
+            joined(snapshotStart);
             boolean controlExists = control.exists(target);
             if (controlExists) {
                 preparationActions.addAll(repairTriggers(target, control));
@@ -211,7 +213,8 @@ public final class FullLoad {
             if (e.getCause() instanceof FullLoadException failure) {
                 throw failure;
             }
-            throw e;
+            throw new FullLoadException(FailureCategory.LOAD, "could not take the source's snapshot: " + describe(e.getCause()),
+                    e.getCause());
         }
     }
 

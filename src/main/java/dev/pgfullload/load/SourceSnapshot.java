@@ -41,8 +41,11 @@ final class SourceSnapshot implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warn("The source cannot export a snapshot for the load to share ({}): each read partition sees the source"
                     + " as it is when that partition starts, so keep the source free of writes until the load ends",
-                    e.getMessage().lines().findFirst().orElse(""));
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             name = null;
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
         }
         if (name == null) {
             closeQuietly(connection);

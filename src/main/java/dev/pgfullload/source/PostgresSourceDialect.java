@@ -495,7 +495,8 @@ public final class PostgresSourceDialect implements SourceDialect {
      * A repeatable-read, read-only transaction and {@code pg_export_snapshot()}, as pg_dump takes one:
      * every partition of every table is then read as the source stood at one instant, whatever
      * commits on it during the load. The transaction must not be ended by
-     * {@code idle_in_transaction_session_timeout} while the load runs (PostgreSQL 9.6 and later have it).
+     * {@code idle_in_transaction_session_timeout} (PostgreSQL 9.6 and later) or {@code transaction_timeout}
+     * (17 and later) while the load runs.
      */
     @Override
     public String exportSnapshot(Connection connection) throws SQLException {
@@ -503,7 +504,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             statement.execute("SELECT pg_catalog.set_config(name, '0', false) FROM pg_catalog.pg_settings"
-                    + " WHERE name = 'idle_in_transaction_session_timeout'");
+                    + " WHERE name IN ('idle_in_transaction_session_timeout', 'transaction_timeout')");
             try (ResultSet rows = statement.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
                 rows.next();
                 return rows.getString(1);

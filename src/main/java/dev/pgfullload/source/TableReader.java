@@ -99,8 +99,9 @@ public final class TableReader {
     private Dataset<Row> readWithJdbc(String select, List<ReadPartition> partitions) {
         Properties properties = source.driverProperties();
         properties.setProperty("fetchsize", String.valueOf(source.fetchSize()));
-        // Spark's JDBC source runs it on a new session in autocommit, before it turns autocommit off to fetch:
-        // the transaction it begins is the one the rows are then fetched in.
+        // Spark's JDBC source runs it on each new session before its query, in the transaction the rows are then
+        // fetched in. BEGIN starts that transaction in autocommit; when the driver has begun one already (autocommit
+        // off to fetch), the server only warns, and BEGIN's isolation level still applies, as nothing has read yet.
         String init = dialect.readingSessionStatement(snapshot, false);
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);

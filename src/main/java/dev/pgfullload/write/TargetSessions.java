@@ -22,8 +22,8 @@ final class TargetSessions {
     /** Longest pause between two tries for a free lock. */
     static final long MAX_PAUSE_MILLIS = 200;
 
-    /** A partition waiting this long for its turn says so in the log. */
-    private static final long REPORT_AFTER_MILLIS = 30_000;
+    /** A partition waiting for its turn says so in the log this often. */
+    private static final long REPORT_EVERY_MILLIS = 30_000;
 
     private TargetSessions() {
     }
@@ -53,8 +53,17 @@ final class TargetSessions {
             try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.pg_advisory_unlock(?, ?)")) {
                 statement.setInt(1, key);
                 statement.setInt(2, slot);
-                statement.execute();
+                boolean held;
+                try (ResultSet rows = statement.executeQuery()) {
+                    held = rows.next() && rows.getBoolean(1);
+                }
                 connection.commit();
+                if (!held) {
+                    // Not this backend's lock any more: a pooler between pg-fullload and the target (PgBouncer in
+                    // transaction mode) moved the session. Closing it is the one way to be sure nothing stays held.
+                    throw new SQLException("the target session no longer held it (a connection pooler in transaction"
+                            + " mode between pg-fullload and the target cannot keep session locks)");
+                }
             } catch (SQLException e) {
                 LOG.warn("could not give back target session lock {} ({}): closing the session instead", slot, e.getMessage());
                 try {
@@ -77,7 +86,7 @@ final class TargetSessions {
         int key = runId.hashCode();
         long started = System.nanoTime();
         long pause = 10;
-        boolean reported = false;
+        long reported = 0;
         try (PreparedStatement statement = connection.prepareStatement("SELECT pg_catalog.pg_try_advisory_lock(?, ?)")) {
             while (true) {
                 // From a different first slot per session, so waiting partitions do not all try the same locks in turn.
@@ -98,10 +107,10 @@ final class TargetSessions {
                 }
                 connection.rollback();
                 long waited = (System.nanoTime() - started) / 1_000_000;
-                if (!reported && waited >= REPORT_AFTER_MILLIS) {
+                if (waited - reported >= REPORT_EVERY_MILLIS) {
                     LOG.info("{} has waited {} s for one of the {} target sessions load.max-target-sessions allows", what,
                             waited / 1000, cap);
-                    reported = true;
+                    reported = waited;
                 }
                 try {
                     Thread.sleep(pause);

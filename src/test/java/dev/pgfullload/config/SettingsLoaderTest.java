@@ -236,11 +236,12 @@ class SettingsLoaderTest {
     void parallelLoadBoundariesKeepTheirNumbersExact() throws IOException {
         Path file = file("ranges.conf", URLS_HOCON + """
                 fullload.load.parallel-load = [
-                  { table = "public.events", columns = ["id", "day"], boundaries = [[1e6, "2024-01-01"], [12345678901234567890, true], [0.50, 7]] }
+                  { table = "public.events", columns = ["id", "day"], boundaries = [[1e6, "2024-01-01"], [12345678901234567890, true], [0.50, 7], [12345678901234567.123, 8]] }
                 ]
                 """);
         Settings settings = SettingsLoader.load(file, List.of());
-        assertEquals(List.of(List.of("1000000", "2024-01-01"), List.of("12345678901234567890", "true"), List.of("0.5", "7")),
+        assertEquals(List.of(List.of("1000000", "2024-01-01"), List.of("12345678901234567890", "true"), List.of("0.50", "7"),
+                        List.of("12345678901234567.123", "8")),
                 settings.load().parallelLoad().get(0).boundaries());
 
         Path nulls = file("null-range.conf", URLS_HOCON + """

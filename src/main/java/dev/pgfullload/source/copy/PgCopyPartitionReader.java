@@ -37,13 +37,20 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
 
     /** Per field, the length its type always has in binary COPY, or -1 for any length. */
     private final int[] fixedLengths;
-    private final SessionPool.Session session;
-    private final Connection connection;
-    private final CopyOut copy;
+    private final ConnectionSettings source;
+    private final String sessionInitStatement;
+    private final PgCopyPartition partition;
+    private SessionPool.Session session;
+    private Connection connection;
+    private CopyOut copy;
     private final PgTupleRow row;
     private boolean headerRead;
     private boolean finished;
 
+    /**
+     * Takes no session yet: the COPY starts with the first row asked for, so a task that waits before
+     * reading (for its turn to write, see {@code load.max-target-sessions}) holds nothing on the source.
+     */
     PgCopyPartitionReader(ConnectionSettings source, StructType schema, String sessionInitStatement, PgCopyPartition partition) {
         CopyFieldType[] types = new CopyFieldType[schema.fields().length];
         fixedLengths = new int[types.length];
@@ -53,6 +60,12 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
             types[i] = CopyFieldType.of(type);
         }
         row = new PgTupleRow(types);
+        this.source = source;
+        this.sessionInitStatement = sessionInitStatement;
+        this.partition = partition;
+    }
+
+    private void start() {
         try {
             // A session another partition finished reading is reused (see SessionPool).
             session = SessionPool.borrow(source, "source", "pg-fullload reader", "read", fresh -> {
@@ -74,6 +87,12 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                     .copyOut("COPY (" + partition.query() + ") TO STDOUT (FORMAT binary)");
         } catch (SQLException e) {
             closeQuietly();
+            if (e.getMessage() != null && e.getMessage().contains("invalid snapshot identifier")) {
+                throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source:"
+                        + " the load's snapshot of the source has ended (" + e.getMessage().lines().findFirst().orElse("")
+                        + "): the session that held it was closed (a restart of the source, pg_terminate_backend, a network"
+                        + " idle timeout); run the load again with the same run id to resume it", e);
+            }
             throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source: "
                     + e.getMessage(), e);
         }
@@ -98,6 +117,9 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
     public boolean next() throws IOException {
         if (finished) {
             return false;
+        }
+        if (session == null) {
+            start();
         }
         try {
             byte[] data = copy.readFromCopy();
@@ -161,6 +183,9 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
     }
 
     private void closeQuietly() {
+        if (session == null) {
+            return;
+        }
         try {
             if (finished && (copy == null || !copy.isActive())) {
                 // Read to the end: the read-only transaction ends and the session may read the next partition.
@@ -173,5 +198,8 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
             // The session is closed next; the server ends the COPY with it.
         }
         session.close();
+        // Closed once: Spark closes a reader whose start failed as well.
+        session = null;
+        finished = true;
     }
 }
