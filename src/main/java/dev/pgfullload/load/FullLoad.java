@@ -117,8 +117,9 @@ public final class FullLoad {
                 return refused(started, problems);
             }
             discovery.close();
-            // The source's snapshot is taken while the target is prepared and Spark starts.
-            snapshotStart = CompletableFuture.supplyAsync(() -> SourceSnapshot.open(dialect, settings.source(), runId));
+            // The source's snapshot is taken (and its tables locked) while Spark starts.
+            snapshotStart = CompletableFuture.supplyAsync(() -> SourceSnapshot.open(dialect, settings.source(), runId,
+                    findings.catalog().tables()));
             SourceCatalog catalog = findings.catalog();
             LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 

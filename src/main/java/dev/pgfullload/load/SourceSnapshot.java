@@ -1,13 +1,18 @@
 package dev.pgfullload.load;
 
 import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.Connections;
 import dev.pgfullload.source.SourceDialect;
+import dev.pgfullload.source.SourceTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.List;
 
 /**
  * The one snapshot of the source that every partition of every table is read in, and that validation
@@ -33,7 +38,7 @@ final class SourceSnapshot implements AutoCloseable {
      * 10, a dialect without snapshots) is read partition by partition, each in a snapshot of its own,
      * and the log says so.
      */
-    static SourceSnapshot open(SourceDialect dialect, ConnectionSettings source, String runId) {
+    static SourceSnapshot open(SourceDialect dialect, ConnectionSettings source, String runId, List<SourceTable> tables) {
         Connection connection = Connections.open(source, "source", "pg-fullload " + runId + " snapshot");
         String name;
         try {
@@ -51,9 +56,45 @@ final class SourceSnapshot implements AutoCloseable {
             closeQuietly(connection);
             return new SourceSnapshot(null, null);
         }
+        try {
+            lock(dialect, connection, tables);
+        } catch (RuntimeException e) {
+            closeQuietly(connection);
+            throw e;
+        }
         LOG.info("Reading the source in one snapshot ({}): every table as it stood at this moment, whatever commits on it"
                 + " during the load", name);
         return new SourceSnapshot(connection, name);
+    }
+
+    /**
+     * The tables locked against being emptied or rewritten while the snapshot lasts. A table locked
+     * exclusively by another session for longer than the wait allows stops the run before the target
+     * changes; a lock the source user may not take is left out, with a warning.
+     */
+    private static void lock(SourceDialect dialect, Connection connection, List<SourceTable> tables) {
+        Savepoint mark = null;
+        try {
+            mark = connection.setSavepoint();
+            dialect.lockTables(connection, tables);
+            connection.releaseSavepoint(mark);
+        } catch (SQLException e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            if ("55P03".equals(e.getSQLState())) {
+                throw new FullLoadException(FailureCategory.PREFLIGHT, "another session holds a selected table of the source"
+                        + " exclusively (" + message + "), so the load cannot keep it unchanged while it reads: wait for that"
+                        + " session's statement (an ALTER TABLE, a TRUNCATE, a VACUUM FULL) to end and run the load again", e);
+            }
+            LOG.warn("The source's tables are not locked for the load ({}): keep TRUNCATE and table rewrites off them until"
+                    + " the load ends", message);
+            try {
+                if (mark != null) {
+                    connection.rollback(mark);
+                }
+            } catch (SQLException rollbackFailure) {
+                throw new FullLoadException(FailureCategory.LOAD, "the source's snapshot session failed: " + message, e);
+            }
+        }
     }
 
     /** The snapshot's name, for the reading sessions to join; null when each reads in its own. */

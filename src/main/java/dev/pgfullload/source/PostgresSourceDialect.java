@@ -4,8 +4,11 @@ import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
 import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.Identifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +25,8 @@ import java.util.Map;
  * {@code search_path = pg_catalog}, so every name the catalog functions print is schema-qualified.
  */
 public final class PostgresSourceDialect implements SourceDialect {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSourceDialect.class);
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
@@ -512,10 +517,55 @@ public final class PostgresSourceDialect implements SourceDialect {
         }
     }
 
+    /** Seconds a lock of the load may wait: for the snapshot's session, and for a reading session. */
+    static final int LOCK_TIMEOUT_SECONDS = 30;
+
+    /**
+     * ACCESS SHARE on every selected table (a partitioned one and its partitions, a parent and its
+     * children), as pg_dump takes them: statements that change rows still run, those that would empty,
+     * rewrite or drop a table wait until the load ends. Tables the source user may not SELECT from as a
+     * whole (column grants), which it may not lock either, stay unlocked, with a warning.
+     */
+    @Override
+    public void lockTables(Connection connection, List<SourceTable> tables) throws SQLException {
+        List<String> names = new ArrayList<>();
+        for (SourceTable table : tables) {
+            names.add(table.name().quoted());
+        }
+        List<String> lockable = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT name FROM unnest(?::text[]) name WHERE pg_catalog.has_table_privilege(name, 'SELECT')")) {
+            statement.setArray(1, connection.createArrayOf("text", names.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    lockable.add(rows.getString(1));
+                }
+            }
+        }
+        if (lockable.size() < names.size()) {
+            List<String> unlocked = new ArrayList<>(names);
+            unlocked.removeAll(lockable);
+            LOG.warn("Tables {} are not locked for the load: the source user's SELECT on them is granted column by column,"
+                    + " and locking a table needs SELECT on it; keep TRUNCATE and table rewrites off them until the load ends",
+                    unlocked);
+        }
+        if (lockable.isEmpty()) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT_SECONDS + "s'");
+            statement.execute("LOCK TABLE " + String.join(", ", lockable) + " IN ACCESS SHARE MODE");
+            statement.execute("SET LOCAL lock_timeout = 0");
+        }
+    }
+
     @Override
     public String snapshotStatement(String snapshot, boolean open) {
+        // A reading session waits for a lock only behind a statement that waits for the load's own locks (an ALTER
+        // TABLE, a TRUNCATE): it gives up instead of waiting for a load that waits for it.
         return (open ? "SET TRANSACTION ISOLATION LEVEL" : "BEGIN ISOLATION LEVEL") + " REPEATABLE READ, READ ONLY;"
-                + " SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot);
+                + " SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot) + "; SET LOCAL lock_timeout = '"
+                + LOCK_TIMEOUT_SECONDS + "s'";
     }
 
     @Override

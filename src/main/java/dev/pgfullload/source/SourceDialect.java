@@ -89,6 +89,14 @@ public interface SourceDialect {
     }
 
     /**
+     * On the session holding the exported snapshot: keeps {@code tables} from being emptied or rewritten
+     * until the load ends (statements that are not bound by snapshots, such as TRUNCATE, would otherwise
+     * make a table not yet read look empty to it). Throws when another session holds one exclusively.
+     */
+    default void lockTables(Connection connection, List<SourceTable> tables) throws SQLException {
+    }
+
+    /**
      * The statements that put a reading session's transaction into {@code snapshot}, run before
      * anything else in it: with {@code open}, in a transaction the driver already began (autocommit
      * off); without, they begin it themselves. Null for a null snapshot.

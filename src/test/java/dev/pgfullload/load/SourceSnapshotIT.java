@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A source that changes during the load: every table is read, and counted, as it stood when the load began. */
@@ -50,9 +51,12 @@ class SourceSnapshotIT {
             Thread.sleep(10);
         }
         assertTrue(!load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
-        postgres.execute(source, "BEGIN; LOCK TABLE snap.small IN ACCESS EXCLUSIVE MODE;"
-                + " DELETE FROM snap.small WHERE id <= 10; UPDATE snap.small SET v = -v WHERE id > 90;"
+        postgres.execute(source, "BEGIN; DELETE FROM snap.small WHERE id <= 10; UPDATE snap.small SET v = -v WHERE id > 90;"
                 + " INSERT INTO snap.small VALUES (1000, 1000); COMMIT");
+        // A statement that would empty the table, which no snapshot would see, waits for the load instead.
+        IllegalStateException truncate = assertThrows(IllegalStateException.class, () -> postgres.execute(source,
+                "SET lock_timeout = '1s'; TRUNCATE snap.small"));
+        assertTrue(truncate.getMessage().contains("canceling statement due to lock timeout"), truncate.getMessage());
         // The change committed while the load was still on the big table (it reads one table at a time).
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM snap.small"));
 
