@@ -93,10 +93,10 @@ class PostgresSourceDialectTest {
 
     @Test
     void readingSessionsJoinTheRunsSnapshotBeforeTheirSettings() {
-        assertEquals("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; "
-                + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", true));
-        assertEquals("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; "
-                + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", false));
+        assertEquals("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1';"
+                + " SET LOCAL lock_timeout = '30s'; " + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", true));
+        assertEquals("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1';"
+                + " SET LOCAL lock_timeout = '30s'; " + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", false));
         assertEquals(dialect.sessionInitStatement(), dialect.readingSessionStatement(null, true));
     }
 
