@@ -17,9 +17,11 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -147,15 +149,40 @@ public final class PostgresPartitionPlanner {
 
     /** Each boundary as {@code ROW('value'::type, ...)}, in the columns' own types. */
     static List<String> boundaryRows(List<SourceColumn> columns, List<List<String>> boundaries) {
+        return boundaryRows(columns, boundaries, Map.of());
+    }
+
+    /** The same, each value also in its column's collation where {@code collations} names one (compared as the column is). */
+    static List<String> boundaryRows(List<SourceColumn> columns, List<List<String>> boundaries, Map<String, String> collations) {
         List<String> rows = new ArrayList<>();
         for (List<String> boundary : boundaries) {
             List<String> values = new ArrayList<>();
             for (int i = 0; i < columns.size(); i++) {
-                values.add(Identifiers.literal(boundary.get(i)) + "::" + columns.get(i).typeName());
+                String collation = collations.get(columns.get(i).name());
+                values.add(Identifiers.literal(boundary.get(i)) + "::" + columns.get(i).typeName()
+                        + (collation == null ? "" : " COLLATE " + collation));
             }
             rows.add("ROW(" + String.join(", ", values) + ")");
         }
         return rows;
+    }
+
+    /** The collations of the table's collatable columns, by column name, as a COLLATE clause names them. */
+    private static Map<String, String> collations(Connection source, SourceTable table) throws SQLException {
+        Map<String, String> collations = new HashMap<>();
+        try (PreparedStatement statement = source.prepareStatement("SELECT a.attname,"
+                + " pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.collname)"
+                + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace"
+                + " WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
+            statement.setString(1, table.name().quoted());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    collations.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return collations;
     }
 
     /**
@@ -175,7 +202,8 @@ public final class PostgresPartitionPlanner {
         if (!problems.isEmpty() || ranges.boundaries().isEmpty()) {
             return problems;
         }
-        List<String> bounds = boundaryRows(columns, ranges.boundaries());
+        // Compared in the columns' own collations, as the ranges' conditions compare the columns themselves.
+        List<String> bounds = boundaryRows(columns, ranges.boundaries(), collations(source, table));
         StringBuilder sql = new StringBuilder("SELECT ").append(bounds.get(0)).append(" IS NOT NULL");
         for (int i = 1; i < bounds.size(); i++) {
             sql.append(", ").append(bounds.get(i - 1)).append(" < ").append(bounds.get(i));
@@ -197,8 +225,12 @@ public final class PostgresPartitionPlanner {
                 source.rollback(mark);
                 mark = null;
             }
-            problems.add("load.parallel-load for " + table.name() + ": its boundaries are no values of the columns "
-                    + ranges.columns() + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            boolean dataError = e.getSQLState() != null && e.getSQLState().startsWith("22");
+            problems.add("load.parallel-load for " + table.name() + ": " + (dataError
+                    ? "its boundaries are no values of the columns " + ranges.columns() + " (" + message + ")"
+                    : "its boundaries could not be compared in the columns " + ranges.columns() + " (" + message
+                            + "): split on columns whose type has an order"));
         } finally {
             if (mark != null) {
                 source.releaseSavepoint(mark);

@@ -84,6 +84,35 @@ class ReadPartitionsIT {
     }
 
     @Test
+    void boundariesAreOrderedAsTheColumnsCollationOrdersThem() {
+        String source = postgres.createDatabase("src");
+        // An ICU collation puts "a" before "B"; the database's libc one may not. The ranges compare the column.
+        postgres.execute(source, "CREATE SCHEMA coll;"
+                + " CREATE TABLE coll.words (id integer PRIMARY KEY, word text COLLATE \"und-x-icu\" NOT NULL);"
+                + " INSERT INTO coll.words SELECT g, chr(CASE WHEN g % 2 = 0 THEN 65 ELSE 97 END + g % 26) || g"
+                + " FROM generate_series(1, 520) g");
+        String refusedTarget = postgres.createDatabase("dst");
+        TestingJob.Outcome refused = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, refusedTarget, """
+                fullload.tables { "include" = ["coll.words"] }
+                fullload.load.parallel-load = [ { table = "coll.words", columns = ["word"], boundaries = [["B"], ["a"]] } ]
+                """), "load.target-table-prep-mode=DROP_AND_CREATE");
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        List<String> problems = new ArrayList<>();
+        ReportFile.read(refused.report()).root().path("problems").forEach(problem -> problems.add(problem.asText()));
+        assertEquals(List.of("load.parallel-load for coll.words: boundary 2 [a] does not come after boundary 1 [B]; list the"
+                + " boundaries in ascending order, each once, so that no rows are read twice"), problems);
+
+        String target = postgres.createDatabase("dst");
+        TestingJob.Outcome loaded = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, """
+                fullload.tables { "include" = ["coll.words"] }
+                fullload.load.parallel-load = [ { table = "coll.words", columns = ["word"], boundaries = [["a"], ["M"]] } ]
+                """), "load.target-table-prep-mode=DROP_AND_CREATE");
+        assertEquals(0, loaded.status(), loaded.out() + loaded.err());
+        assertEquals(Sql.checksum(postgres, source, "coll.words"), Sql.checksum(postgres, target, "coll.words"));
+        assertEquals(3, ReportFile.read(loaded.report()).table("coll.words").get("partitions").asInt());
+    }
+
+    @Test
     void aTableWithChildrenByInheritanceLoadsWithAllOfThemSelectedOrNone() {
         String source = postgres.createDatabase("src");
         postgres.execute(source, "CREATE SCHEMA inh;"
