@@ -1,5 +1,7 @@
 package dev.pgfullload.config;
 
+import dev.pgfullload.source.TableName;
+
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -17,5 +19,10 @@ public record ParallelLoad(String schema, String table, List<String> columns, Li
         requireNonNull(table, "table is null");
         columns = List.copyOf(columns);
         boundaries = boundaries.stream().map(List::copyOf).toList();
+    }
+
+    /** Whether these ranges are given for the source table {@code name} (spelled exactly as the source does). */
+    public boolean isFor(TableName name) {
+        return schema.equals(name.schema()) && table.equals(name.name());
     }
 }

@@ -124,7 +124,7 @@ public final class FullLoad {
             LOG.info("Selected {} tables: {}", catalog.tables().size(), catalog.tables().stream().map(table -> table.name()).toList());
 
             // Before the target changes: a source that cannot be reached now stops the run with the target untouched.
-            joined(snapshotStart);
+            SourceSnapshot heldSnapshot = joined(snapshotStart);
             boolean controlExists = control.exists(target);
             if (controlExists) {
                 preparationActions.addAll(repairTriggers(target, control));
@@ -176,7 +176,7 @@ public final class FullLoad {
             }
             SparkSession session = spark.join();
             List<TableLoadResult> results;
-            try (SourceSnapshot snapshot = joined(snapshotStart)) {
+            try (SourceSnapshot snapshot = heldSnapshot) {
                 sourceSnapshot = snapshot.name();
                 TableLoader loader = new TableLoader(session, dialect, settings.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
@@ -329,8 +329,7 @@ public final class FullLoad {
         int partitions = sizing.partitions(table.source().estimatedRows(), table.source().estimatedBytes());
         if (source != null) {
             ParallelLoad ranges = settings.load().parallelLoad().stream()
-                    .filter(given -> given.schema().equals(table.source().name().schema())
-                            && given.table().equals(table.source().name().name())).findFirst().orElse(null);
+                    .filter(given -> given.isFor(table.source().name())).findFirst().orElse(null);
             try {
                 partitions = dialect.planPartitions(source, table.source(), sizing, ranges).size();
             } catch (FullLoadException e) {
@@ -461,8 +460,7 @@ public final class FullLoad {
     private List<Problem> parallelLoadProblems(SourceDialect dialect, Connection source, SourceCatalog catalog) throws SQLException {
         List<Problem> problems = new ArrayList<>();
         for (ParallelLoad ranges : settings.load().parallelLoad()) {
-            SourceTable table = catalog.tables().stream().filter(candidate -> candidate.name().schema().equals(ranges.schema())
-                    && candidate.name().name().equals(ranges.table())).findFirst().orElse(null);
+            SourceTable table = catalog.tables().stream().filter(candidate -> ranges.isFor(candidate.name())).findFirst().orElse(null);
             if (table == null) {
                 problems.add(Problem.preflight("load.parallel-load names table " + ranges.schema() + "."
                         + ranges.table() + ", which is not among the selected tables (" + catalog.tables().size()

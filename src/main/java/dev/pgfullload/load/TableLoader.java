@@ -143,8 +143,7 @@ public final class TableLoader {
                         "plan", null)) {
                     partitions = dialect.planPartitions(session.connection(), table.source(),
                             sizing.roundedTo(spark.sparkContext().defaultParallelism()),
-                            parallelLoad.stream().filter(ranges -> ranges.schema().equals(table.source().name().schema())
-                                    && ranges.table().equals(table.source().name().name())).findFirst().orElse(null));
+                            parallelLoad.stream().filter(ranges -> ranges.isFor(table.source().name())).findFirst().orElse(null));
                     session.keep();
                 }
             } else {

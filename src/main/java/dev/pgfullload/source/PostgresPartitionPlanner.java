@@ -105,7 +105,7 @@ public final class PostgresPartitionPlanner {
     }
 
     /** The tables, quoted names, that the session's user may not SELECT from as a whole. */
-    private static List<String> unreadable(Connection source, List<String> names) throws SQLException {
+    static List<String> unreadable(Connection source, List<String> names) throws SQLException {
         List<String> unreadable = new ArrayList<>();
         try (PreparedStatement statement = source.prepareStatement(
                 "SELECT name FROM unnest(?::text[]) name WHERE NOT pg_catalog.has_table_privilege(name, 'SELECT')")) {

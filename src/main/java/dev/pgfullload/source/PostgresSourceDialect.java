@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -532,19 +531,10 @@ public final class PostgresSourceDialect implements SourceDialect {
         for (SourceTable table : tables) {
             names.add(table.name().quoted());
         }
-        List<String> lockable = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT name FROM unnest(?::text[]) name WHERE pg_catalog.has_table_privilege(name, 'SELECT')")) {
-            statement.setArray(1, connection.createArrayOf("text", names.toArray()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    lockable.add(rows.getString(1));
-                }
-            }
-        }
-        if (lockable.size() < names.size()) {
-            List<String> unlocked = new ArrayList<>(names);
-            unlocked.removeAll(lockable);
+        List<String> unlocked = PostgresPartitionPlanner.unreadable(connection, names);
+        List<String> lockable = new ArrayList<>(names);
+        lockable.removeAll(unlocked);
+        if (!unlocked.isEmpty()) {
             LOG.warn("Tables {} are not locked for the load: the source user's SELECT on them is granted column by column,"
                     + " and locking a table needs SELECT on it; keep TRUNCATE and table rewrites off them until the load ends",
                     unlocked);

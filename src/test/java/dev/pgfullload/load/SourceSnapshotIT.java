@@ -10,9 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,11 +47,9 @@ class SourceSnapshotIT {
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1", "load.rows-per-partition=25",
                 "source.read-method=" + method, "validation.mode=CHECKSUM"));
         // Once the load holds its snapshot, the small table changes and commits: rows deleted, updated and inserted.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!load.isDone() && System.nanoTime() < deadline && Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
-                + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") == 0) {
-            Thread.sleep(10);
-        }
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> load.isDone()
+                || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
         assertTrue(!load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
         postgres.execute(source, "BEGIN; DELETE FROM snap.small WHERE id <= 10; UPDATE snap.small SET v = -v WHERE id > 90;"
                 + " INSERT INTO snap.small VALUES (1000, 1000); COMMIT");

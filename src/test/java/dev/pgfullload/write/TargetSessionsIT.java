@@ -11,10 +11,13 @@ import org.postgresql.PGConnection;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,13 +43,7 @@ class TargetSessionsIT {
             // Another run's locks are its own.
             TargetSessions.take(third, "run-b", 1, "other run").close();
 
-            CompletableFuture<TargetSessions.Turn> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return TargetSessions.take(third, "run-a", 2, "third");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<TargetSessions.Turn> waiting = takeLater(third, "third");
             assertThrows(TimeoutException.class, () -> waiting.get(500, TimeUnit.MILLISECONDS));
             firstTurn.close();
             TargetSessions.Turn thirdTurn = waiting.get(5, TimeUnit.SECONDS);
@@ -55,13 +52,7 @@ class TargetSessionsIT {
             assertEquals("idle", Sql.scalar(postgres, target, "SELECT state FROM pg_stat_activity WHERE pid = " + pid));
             assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid));
 
-            CompletableFuture<TargetSessions.Turn> again = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return TargetSessions.take(first, "run-a", 2, "first again");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<TargetSessions.Turn> again = takeLater(first, "first again");
             assertThrows(TimeoutException.class, () -> again.get(500, TimeUnit.MILLISECONDS));
             // A session that ends gives its lock back with it.
             second.close();
@@ -69,6 +60,17 @@ class TargetSessionsIT {
             thirdTurn.close();
             secondTurn.close();
         }
+    }
+
+    /** A take of one of run-a's 2 turns, on a thread of its own. */
+    private static CompletableFuture<TargetSessions.Turn> takeLater(Connection connection, String what) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return TargetSessions.take(connection, "run-a", 2, what);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
@@ -81,20 +83,20 @@ class TargetSessionsIT {
                 TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"public.wide\"] }"),
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.rows-per-partition=10000", "load.max-target-sessions=1"));
         // Sampled while it runs: never two COPY statements into the target at once.
-        long most = 0;
-        long samples = 0;
-        while (!load.isDone()) {
+        AtomicLong most = new AtomicLong();
+        AtomicLong samples = new AtomicLong();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5)).until(() -> {
             long copying = Sql.count(postgres, target, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                     + " AND state = 'active' AND query LIKE 'COPY %'");
-            most = Math.max(most, copying);
-            samples += copying;
-            Thread.sleep(5);
-        }
+            most.accumulateAndGet(copying, Math::max);
+            samples.addAndGet(copying);
+            return load.isDone();
+        });
         TestingJob.Outcome outcome = load.get();
         assertEquals(0, outcome.status(), outcome.out() + outcome.err());
         assertEquals(Sql.checksum(postgres, source, "public.wide"), Sql.checksum(postgres, target, "public.wide"));
         assertTrue(ReportFile.read(outcome.report()).table("public.wide").get("partitions").asInt() >= 12);
-        assertTrue(samples > 0, "no COPY was seen running");
-        assertEquals(1, most);
+        assertTrue(samples.get() > 0, "no COPY was seen running");
+        assertEquals(1, most.get());
     }
 }
