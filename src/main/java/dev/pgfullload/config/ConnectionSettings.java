@@ -12,21 +12,58 @@ import static java.util.Objects.requireNonNull;
  *
  * @param fetchSize rows per round trip when reading (only meaningful for a source)
  * @param tls the TLS settings, passed to the driver as its ssl properties
+ * @param lockTimeoutMillis how long a session waits for a table lock before its statement fails
+ *        ({@code source.lock-timeout}); 0 leaves the server's own setting
  */
 public record ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties,
-                                 TlsSettings tls)
+                                 TlsSettings tls, long lockTimeoutMillis)
         implements Serializable {
 
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
 
     public ConnectionSettings {
         requireNonNull(url, "url is null");
+        if (lockTimeoutMillis < 0) {
+            throw new IllegalArgumentException("lockTimeoutMillis is negative: " + lockTimeoutMillis);
+        }
         properties = Map.copyOf(properties);
         tls = tls == null ? TlsSettings.NONE : tls;
     }
 
     public ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties) {
-        this(url, user, password, fetchSize, properties, TlsSettings.NONE);
+        this(url, user, password, fetchSize, properties, TlsSettings.NONE, 0);
+    }
+
+    public ConnectionSettings(String url, String user, String password, int fetchSize, Map<String, String> properties,
+                              TlsSettings tls) {
+        this(url, user, password, fetchSize, properties, tls, 0);
+    }
+
+    public ConnectionSettings withLockTimeout(long millis) {
+        return new ConnectionSettings(url, user, password, fetchSize, properties, tls, millis);
+    }
+
+    /**
+     * These settings with the URL's list of servers replaced by the one at {@code host} and {@code port}
+     * (a PostgreSQL URL naming several, {@code jdbc:postgresql://a:5432,b:5432/db}); as they are when
+     * the URL names one.
+     */
+    public ConnectionSettings onServer(String host, int port) {
+        int start = url.indexOf("//");
+        if (start < 0) {
+            return this;
+        }
+        int end = start + 2;
+        while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
+            end++;
+        }
+        String servers = url.substring(start + 2, end);
+        if (!servers.contains(",")) {
+            return this;
+        }
+        String server = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(end), user, password, fetchSize,
+                properties, tls, lockTimeoutMillis);
     }
 
     /** Driver properties: the extra ones, then the TLS ones, then user and password. */
@@ -86,6 +123,7 @@ public record ConnectionSettings(String url, String user, String password, int f
     @Override
     public String toString() {
         return "ConnectionSettings[url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "none" : "***")
-                + ", fetchSize=" + fetchSize + ", properties=" + properties.keySet() + (tls.isNone() ? "" : ", ssl=" + tls) + "]";
+                + ", fetchSize=" + fetchSize + ", properties=" + properties.keySet() + (tls.isNone() ? "" : ", ssl=" + tls)
+                + (lockTimeoutMillis == 0 ? "" : ", lockTimeoutMillis=" + lockTimeoutMillis) + "]";
     }
 }

@@ -262,12 +262,12 @@ public final class SettingsLoader {
                 Path.of(reportPath), redacted(config));
     }
 
-    private static ConnectionSettings connection(Reader reader, String side, boolean withFetchSize) {
+    private static ConnectionSettings connection(Reader reader, String side, boolean isSource) {
         String url = reader.requiredString(side + ".url");
         String user = reader.optionalString(side + ".user");
         String password = reader.optionalString(side + ".password");
         String passwordFile = reader.optionalString(side + ".password-file");
-        int fetchSize = withFetchSize ? reader.intValue(side + ".fetch-size", 1, Integer.MAX_VALUE) : 0;
+        int fetchSize = isSource ? reader.intValue(side + ".fetch-size", 1, Integer.MAX_VALUE) : 0;
         Map<String, String> properties = reader.stringMap(side + ".properties");
         if (password != null && passwordFile != null) {
             reader.problem(side + ".password-file", "give either password or password-file, not both", passwordFile);
@@ -282,7 +282,8 @@ public final class SettingsLoader {
             reader.problem(side + ".url", "expected a JDBC URL starting with jdbc:", ConnectionSettings.redactUrl(url));
             return null;
         }
-        return new ConnectionSettings(url, user, password, fetchSize, properties, tls);
+        long lockTimeout = isSource ? reader.millisValue(side + ".lock-timeout") : 0;
+        return new ConnectionSettings(url, user, password, fetchSize, properties, tls, lockTimeout);
     }
 
     /**
@@ -430,6 +431,22 @@ public final class SettingsLoader {
                 return value;
             } catch (ConfigException.Missing | ConfigException.WrongType e) {
                 problem(key, "expected a whole number", renderValue(path));
+                return 0;
+            }
+        }
+
+        /** A duration such as 30s or 5m, in milliseconds; 0 for none. */
+        long millisValue(String key) {
+            String path = ROOT + "." + key;
+            try {
+                long value = config.getDuration(path, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (value < 0) {
+                    problem(key, "expected a duration such as 30s or 5m, or 0 for no limit", renderValue(path));
+                    return 0;
+                }
+                return value;
+            } catch (ConfigException.Missing | ConfigException.WrongType | ConfigException.BadValue e) {
+                problem(key, "expected a duration such as 30s or 5m, or 0 for no limit", renderValue(path));
                 return 0;
             }
         }

@@ -39,11 +39,32 @@ public final class Connections {
             }
             properties.putIfAbsent("ApplicationName", applicationName);
         }
+        Connection connection;
         try {
-            return DriverManager.getConnection(settings.url(), properties);
+            connection = DriverManager.getConnection(settings.url(), properties);
         } catch (SQLException e) {
             throw connectFailure(settings, side, e);
         }
+        if (settings.lockTimeoutMillis() > 0 && settings.url().startsWith("jdbc:postgresql:")) {
+            // Every statement of the session waits at most this long for a table lock (source.lock-timeout).
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute(lockTimeoutStatement(settings.lockTimeoutMillis()));
+            } catch (SQLException e) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // The session is of no use either way.
+                }
+                throw new FullLoadException("source".equals(side) ? FailureCategory.SOURCE_CONNECT : FailureCategory.TARGET_CONNECT,
+                        "could not set lock_timeout on the " + side + " session: " + e.getMessage(), e);
+            }
+        }
+        return connection;
+    }
+
+    /** PostgreSQL's session setting for {@code millis} of waiting for a lock. */
+    public static String lockTimeoutStatement(long millis) {
+        return "SET lock_timeout = '" + millis + "ms'";
     }
 
     static FullLoadException connectFailure(ConnectionSettings settings, String side, SQLException e) {

@@ -72,6 +72,8 @@ public final class FullLoad {
     private volatile boolean stopping;
     /** The source snapshot the tables are read and counted in, while they load; null when the source has none. */
     private volatile String sourceSnapshot;
+    /** The source's settings for the sessions that join {@link #sourceSnapshot}. */
+    private volatile ConnectionSettings snapshotSource;
 
     /** Switches back on the triggers that crashed runs left off ({@code --repair}); returns what it did. */
     public List<String> repair() {
@@ -178,7 +180,8 @@ public final class FullLoad {
             List<TableLoadResult> results;
             try (SourceSnapshot snapshot = heldSnapshot) {
                 sourceSnapshot = snapshot.name();
-                TableLoader loader = new TableLoader(session, dialect, settings.source(), settings.target(),
+                snapshotSource = snapshot.source();
+                TableLoader loader = new TableLoader(session, dialect, snapshot.source(), settings.target(),
                         settings.load().triggerMode(), runId, settings.readMethod(), settings.load().partitionSizing(),
                         settings.load().parallelLoad(), control.partitionsTable(), control.rejectsTable(),
                         settings.dataErrorPolicy(), settings.maxRejectedRows(), snapshot.name(), settings.load().maxTargetSessions());
@@ -448,7 +451,13 @@ public final class FullLoad {
             problems.addAll(PrivilegeCheck.check(target, tables, inspection.existing().keySet(), inspection.foreignKeys(),
                     sourceKeysInTarget(catalog, tables), needs(!resuming)));
         } catch (SQLException e) {
-            problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
+            if ("55P03".equals(e.getSQLState()) && source != null) {
+                problems.add(Problem.preflight("reading the source's catalog " + SourceDialect.lockWait(
+                        settings.source().lockTimeoutMillis(), dialect.exclusiveLockHolders(source)) + ": let that statement end"
+                        + " (or end its session), then run the load again; source.lock-timeout sets how long to wait"));
+            } else {
+                problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
+            }
         }
         return new Findings(catalog, tables, inspection, resuming);
     }
@@ -702,7 +711,8 @@ public final class FullLoad {
                     throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
                             + " rows, the writers reported " + loaded.rowsWritten());
                 }
-                Validator validator = new Validator(settings, sourceSnapshot);
+                Validator validator = new Validator(settings, sourceSnapshot,
+                        snapshotSource == null ? settings.source() : snapshotSource);
                 // The source is counted while the target builds the table's keys and indexes.
                 CompletableFuture<long[]> sourceSide = validator.startSourceSide(table);
                 try {

@@ -1,6 +1,8 @@
 package dev.pgfullload.load;
 
 import dev.pgfullload.config.ConnectionSettings;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.util.HostSpec;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.Connections;
@@ -27,10 +29,12 @@ final class SourceSnapshot implements AutoCloseable {
 
     private final Connection connection;
     private final String name;
+    private final ConnectionSettings source;
 
-    private SourceSnapshot(Connection connection, String name) {
+    private SourceSnapshot(Connection connection, String name, ConnectionSettings source) {
         this.connection = connection;
         this.name = name;
+        this.source = source;
     }
 
     /**
@@ -54,17 +58,27 @@ final class SourceSnapshot implements AutoCloseable {
         }
         if (name == null) {
             closeQuietly(connection);
-            return new SourceSnapshot(null, null);
+            return new SourceSnapshot(null, null, source);
         }
         try {
-            lock(dialect, connection, tables);
+            lock(dialect, connection, tables, source.lockTimeoutMillis());
         } catch (RuntimeException e) {
             closeQuietly(connection);
             throw e;
         }
+        // A snapshot is known to the server that exported it only: with a URL that names several, every session
+        // that joins it goes to that one.
+        ConnectionSettings joining;
+        try {
+            HostSpec server = connection.unwrap(BaseConnection.class).getQueryExecutor().getHostSpec();
+            joining = source.onServer(server.getHost(), server.getPort());
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new FullLoadException(FailureCategory.LOAD, "the source's snapshot session failed: " + e.getMessage(), e);
+        }
         LOG.info("Reading the source in one snapshot ({}): every table as it stood at this moment, whatever commits on it"
-                + " during the load", name);
-        return new SourceSnapshot(connection, name);
+                + " during the load{}", name, joining == source ? "" : "; read from " + joining.endpoint() + ", the server that holds it");
+        return new SourceSnapshot(connection, name, joining);
     }
 
     /**
@@ -72,7 +86,7 @@ final class SourceSnapshot implements AutoCloseable {
      * exclusively by another session for longer than the wait allows stops the run before the target
      * changes; a lock the source user may not take is left out, with a warning.
      */
-    private static void lock(SourceDialect dialect, Connection connection, List<SourceTable> tables) {
+    private static void lock(SourceDialect dialect, Connection connection, List<SourceTable> tables, long lockTimeoutMillis) {
         Savepoint mark = null;
         try {
             mark = connection.setSavepoint();
@@ -82,7 +96,8 @@ final class SourceSnapshot implements AutoCloseable {
             String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             if ("55P03".equals(e.getSQLState())) {
                 throw new FullLoadException(FailureCategory.PREFLIGHT, "another session holds a selected table of the source"
-                        + " exclusively (" + message + "), so the load cannot keep it unchanged while it reads: wait for that"
+                        + " exclusively, so the load cannot keep it unchanged while it reads: the load "
+                        + SourceDialect.lockWait(lockTimeoutMillis, dialect.exclusiveLockHolders(connection)) + ". Wait for that"
                         + " session's statement (an ALTER TABLE, a TRUNCATE, a VACUUM FULL) to end and run the load again", e);
             }
             LOG.warn("The source's tables are not locked for the load ({}): keep TRUNCATE and table rewrites off them until"
@@ -100,6 +115,11 @@ final class SourceSnapshot implements AutoCloseable {
     /** The snapshot's name, for the reading sessions to join; null when each reads in its own. */
     String name() {
         return name;
+    }
+
+    /** The source's settings for the sessions that join the snapshot: on the server that exported it. */
+    ConnectionSettings source() {
+        return source;
     }
 
     @Override

@@ -141,9 +141,22 @@ public final class TableLoader {
             if (partitions == null) {
                 try (SessionPool.Session session = SessionPool.borrow(source, "source", "pg-fullload " + runId + " planner",
                         "plan", null)) {
-                    partitions = dialect.planPartitions(session.connection(), table.source(),
-                            sizing.roundedTo(spark.sparkContext().defaultParallelism()),
-                            parallelLoad.stream().filter(ranges -> ranges.isFor(table.source().name())).findFirst().orElse(null));
+                    try {
+                        partitions = dialect.planPartitions(session.connection(), table.source(),
+                                sizing.roundedTo(spark.sparkContext().defaultParallelism()),
+                                parallelLoad.stream().filter(ranges -> ranges.isFor(table.source().name())).findFirst().orElse(null));
+                    } catch (SQLException e) {
+                        if ("55P03".equals(e.getSQLState())) {
+                            // Behind an ALTER TABLE that waits for the snapshot's lock, the planner would wait for ever.
+                            FullLoadException failure = new FullLoadException(FailureCategory.LOAD, "cannot plan the read of "
+                                    + sourceName + ": the planner " + SourceDialect.lockWait(source.lockTimeoutMillis(),
+                                    dialect.exclusiveLockHolders(session.connection())) + "; once that statement has ended,"
+                                    + " run the load again with the same run id to resume it");
+                            failure.addSuppressed(e);
+                            throw failure;
+                        }
+                        throw e;
+                    }
                     session.keep();
                 }
             } else {

@@ -1,5 +1,6 @@
 package dev.pgfullload.load;
 
+import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.config.PrepMode;
 import dev.pgfullload.config.Settings;
 import dev.pgfullload.config.ValidationMode;
@@ -55,6 +56,7 @@ public final class Validator {
 
     private final Settings settings;
     private final String snapshot;
+    private final ConnectionSettings source;
 
     public Validator(Settings settings) {
         this(settings, null);
@@ -62,8 +64,14 @@ public final class Validator {
 
     /** @param snapshot the run's source snapshot the tables were read in, for the source's counts to see the same rows; or null */
     public Validator(Settings settings, String snapshot) {
+        this(settings, snapshot, settings.source());
+    }
+
+    /** @param source the source's settings for sessions that join {@code snapshot}: on the server that exported it */
+    public Validator(Settings settings, String snapshot, ConnectionSettings source) {
         this.settings = requireNonNull(settings, "settings is null");
         this.snapshot = snapshot;
+        this.source = requireNonNull(source, "source is null");
     }
 
     /**
@@ -76,7 +84,7 @@ public final class Validator {
             return null;
         }
         return CompletableFuture.supplyAsync(() -> {
-            try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
+            try (SessionPool.Session source = SessionPool.borrow(this.source, "source", "pg-fullload validation",
                     "validate", null)) {
                 boolean joined = joinSnapshot(source.connection());
                 long[] measured = measure(source.connection(), sourceRelation(table), sourceExpressions(table), mode);
@@ -313,7 +321,7 @@ public final class Validator {
         }
         List<String> sourceRanges = plan.stream().map(ReadPartition::where).toList();
         List<String> targetRanges = sourceRanges.stream().map(settings.identifierCase()::rewrite).toList();
-        try (SessionPool.Session source = SessionPool.borrow(settings.source(), "source", "pg-fullload validation",
+        try (SessionPool.Session source = SessionPool.borrow(this.source, "source", "pg-fullload validation",
                 "validate", null)) {
             boolean joined = joinSnapshot(source.connection());
             Map<Integer, long[]> sourceSide = byRange(source.connection(), sourceRelation(table), sourceExpressions(table),

@@ -3,11 +3,13 @@ package dev.pgfullload.source;
 import dev.pgfullload.config.ParallelLoad;
 import dev.pgfullload.config.TableSelection;
 import dev.pgfullload.error.Problem;
+import dev.pgfullload.jdbc.Connections;
 import dev.pgfullload.schema.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -33,7 +35,7 @@ public final class PostgresSourceDialect implements SourceDialect {
 
     private static final String TABLES_SQL = """
             SELECT c.oid, n.nspname, c.relname, %s AS partition_key,
-                   GREATEST(c.reltuples, 0)::bigint AS estimated_rows, pg_catalog.pg_table_size(c.oid) AS estimated_bytes
+                   GREATEST(c.reltuples, 0)::bigint AS estimated_rows
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND %s AND %s
@@ -53,7 +55,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             SELECT tree.relid, tree.parent, tree.root, n.nspname, c.relname,
                    pg_catalog.pg_get_expr(c.relpartbound, c.oid),
                    CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
-                   GREATEST(c.reltuples, 0)::bigint, pg_catalog.pg_table_size(c.oid)
+                   GREATEST(c.reltuples, 0)::bigint
             FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.relid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'f')
@@ -182,7 +184,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             TableName name = new TableName(rows.getString(2), rows.getString(3));
             if (selection.selects(name.schema(), name.name())) {
                 selected.put(rows.getLong(1), name);
-                tableRows.put(rows.getLong(1), new Object[] {rows.getString(4), rows.getLong(5), rows.getLong(6)});
+                tableRows.put(rows.getLong(1), new Object[] {rows.getString(4), rows.getLong(5), 0L});
             }
         });
 
@@ -205,9 +207,14 @@ public final class PostgresSourceDialect implements SourceDialect {
                         names.get(rows.getLong(2)), rows.getString(6), rows.getString(7)));
                 Object[] estimate = tableRows.get(root);
                 estimate[1] = (Long) estimate[1] + rows.getLong(8);
-                estimate[2] = (Long) estimate[2] + rows.getLong(9);
             });
         }
+        // Sizes of the selected tables and their partitions only: measuring a table locks it, and a table
+        // another session holds exclusively (an ALTER TABLE, a VACUUM FULL) must not stop a load that skips it.
+        tableSizes(connection, rootOf.keySet()).forEach((oid, bytes) -> {
+            Object[] estimate = tableRows.get(rootOf.get(oid));
+            estimate[2] = (Long) estimate[2] + bytes;
+        });
 
         Map<Long, UserType> userTypes = new PostgresUserTypes(connection).read();
         Map<Long, SequenceSpec> sequences = version >= 10 ? sequences(connection) : Map.of();
@@ -517,7 +524,24 @@ public final class PostgresSourceDialect implements SourceDialect {
     }
 
     /** Seconds a lock of the load may wait: for the snapshot's session, and for a reading session. */
-    static final int LOCK_TIMEOUT_SECONDS = 30;
+    /** Bytes on disk of each of {@code oids}, with its TOAST table: one query, a lock on each while it is measured. */
+    private static Map<Long, Long> tableSizes(Connection connection, java.util.Collection<Long> oids) throws SQLException {
+        Map<Long, Long> sizes = new HashMap<>();
+        if (oids.isEmpty()) {
+            return sizes;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT o, pg_catalog.pg_table_size(o) FROM unnest(?::pg_catalog.oid[]) AS o")) {
+            statement.setArray(1, connection.createArrayOf("bigint", oids.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    sizes.put(rows.getLong(1), rows.getLong(2));
+                }
+            }
+        }
+        return sizes;
+    }
+
 
     /**
      * ACCESS SHARE on every selected table (a partitioned one and its partitions, a parent and its
@@ -542,20 +566,48 @@ public final class PostgresSourceDialect implements SourceDialect {
         if (lockable.isEmpty()) {
             return;
         }
+        // The session waits for the locks as long as source.lock-timeout allows (set when it was opened).
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT_SECONDS + "s'");
             statement.execute("LOCK TABLE " + String.join(", ", lockable) + " IN ACCESS SHARE MODE");
-            statement.execute("SET LOCAL lock_timeout = 0");
         }
     }
 
     @Override
     public String snapshotStatement(String snapshot, boolean open) {
-        // A reading session waits for a lock only behind a statement that waits for the load's own locks (an ALTER
-        // TABLE, a TRUNCATE): it gives up instead of waiting for a load that waits for it.
         return (open ? "SET TRANSACTION ISOLATION LEVEL" : "BEGIN ISOLATION LEVEL") + " REPEATABLE READ, READ ONLY;"
-                + " SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot) + "; SET LOCAL lock_timeout = '"
-                + LOCK_TIMEOUT_SECONDS + "s'";
+                + " SET TRANSACTION SNAPSHOT " + Identifiers.literal(snapshot);
+    }
+
+    @Override
+    public List<String> exclusiveLockHolders(Connection connection) {
+        List<String> holders = new ArrayList<>();
+        try {
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
+                    "SELECT l.relation::pg_catalog.regclass::text, l.granted, a.pid, coalesce(nullif(a.application_name, ''),"
+                    + " a.usename::text), a.state, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120)"
+                    + " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+                    + " WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_catalog.pg_backend_pid()"
+                    + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())"
+                    + " ORDER BY 1, 2 DESC, 3")) {
+                while (rows.next()) {
+                    holders.add(rows.getString(1) + ": " + (rows.getBoolean(2) ? "held by" : "waited for by") + " pid "
+                            + rows.getInt(3) + " (" + rows.getString(4) + ", " + rows.getString(5) + ": " + rows.getString(6) + ")");
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debug("could not list the source's exclusive locks: {}", e.getMessage());
+        }
+        return holders;
+    }
+
+    @Override
+    public String lockTimeoutStatement(long millis) {
+        // A reading session waits for a lock only behind a statement that itself waits for the load's own locks (an
+        // ALTER TABLE, a TRUNCATE): with a limit it gives up, instead of waiting for a load that waits for it.
+        return Connections.lockTimeoutStatement(millis);
     }
 
     @Override

@@ -105,11 +105,51 @@ public interface SourceDialect {
         return null;
     }
 
+    /**
+     * For a message about a statement that gave up waiting for a table lock: the other sessions that
+     * hold, or wait for, exclusive locks on the source's tables, as "schema.table: held by pid N
+     * (application, state: query)"; empty when none is found or the source cannot tell.
+     */
+    default List<String> exclusiveLockHolders(Connection connection) {
+        return List.of();
+    }
+
+    /** The statement that makes a session wait at most {@code millis} for a table lock; null when the source has none. */
+    default String lockTimeoutStatement(long millis) {
+        return null;
+    }
+
     /** {@link #snapshotStatement} followed by {@link #sessionInitStatement}, either of them null, or null. */
     default String readingSessionStatement(String snapshot, boolean open) {
-        String join = snapshot == null ? null : snapshotStatement(snapshot, open);
-        String init = sessionInitStatement();
-        return join == null ? init : init == null ? join : join + "; " + init;
+        return readingSessionStatement(snapshot, open, 0);
+    }
+
+    /**
+     * As {@link #readingSessionStatement(String, boolean)}, with {@link #lockTimeoutStatement} between
+     * the two when {@code lockTimeoutMillis} is not 0.
+     */
+    default String readingSessionStatement(String snapshot, boolean open, long lockTimeoutMillis) {
+        List<String> statements = new java.util.ArrayList<>();
+        if (snapshot != null && snapshotStatement(snapshot, open) != null) {
+            statements.add(snapshotStatement(snapshot, open));
+        }
+        if (lockTimeoutMillis > 0 && lockTimeoutStatement(lockTimeoutMillis) != null) {
+            statements.add(lockTimeoutStatement(lockTimeoutMillis));
+        }
+        if (sessionInitStatement() != null) {
+            statements.add(sessionInitStatement());
+        }
+        return statements.isEmpty() ? null : String.join("; ", statements);
+    }
+
+    /**
+     * Why a source statement gave up on a table lock, for messages: how long it waited
+     * ({@code source.lock-timeout}) and what {@link #exclusiveLockHolders} found.
+     */
+    static String lockWait(long timeoutMillis, List<String> holders) {
+        String waited = timeoutMillis > 0 ? "waited source.lock-timeout (" + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + " s"
+                : timeoutMillis + " ms") + ") for a lock on a source table and gave up" : "gave up waiting for a lock on a source table";
+        return waited + (holders.isEmpty() ? "" : "; exclusive locks on the source: " + String.join("; ", holders));
     }
 
     static SourceDialect forUrl(String url) {

@@ -89,7 +89,7 @@ public final class TableReader {
             reader = reader.option("property." + name, properties.getProperty(name));
         }
         // The COPY reader runs it first in the transaction it has begun.
-        String init = dialect.readingSessionStatement(snapshot, true);
+        String init = dialect.readingSessionStatement(snapshot, true, source.lockTimeoutMillis());
         if (init != null) {
             reader = reader.option("sessionInitStatement", init);
         }
@@ -102,7 +102,7 @@ public final class TableReader {
         // Spark's JDBC source runs it on each new session before its query, in the transaction the rows are then
         // fetched in. BEGIN starts that transaction in autocommit; when the driver has begun one already (autocommit
         // off to fetch), the server only warns, and BEGIN's isolation level still applies, as nothing has read yet.
-        String init = dialect.readingSessionStatement(snapshot, false);
+        String init = dialect.readingSessionStatement(snapshot, false, source.lockTimeoutMillis());
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);
         }

@@ -2,10 +2,12 @@ package dev.pgfullload.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,6 +26,22 @@ class ConnectionSettingsTest {
         assertEquals("h1:5432,h2:5433", url("jdbc:postgresql://h1:5432,h2:5433/app").endpoint());
         assertEquals("[::1]:5432", url("jdbc:postgresql://[::1]:5432/app").endpoint());
         assertEquals("jdbc:postgresql:app", url("jdbc:postgresql:app").endpoint(), "no host part: the URL itself");
+    }
+
+    @Test
+    void onServerNamesTheOneServerOfAListAndKeepsTheRest() {
+        ConnectionSettings list = new ConnectionSettings("jdbc:postgresql://h1:5432,h2:5433/app?loadBalanceHosts=true", "u", "p",
+                500, Map.of("sslmode", "require"), null, 2_000);
+        ConnectionSettings one = list.onServer("h2", 5433);
+        assertEquals("jdbc:postgresql://h2:5433/app?loadBalanceHosts=true", one.url());
+        assertEquals(List.of("u", "p", 500, Map.of("sslmode", "require"), 2_000L),
+                List.of(one.user(), one.password(), one.fetchSize(), one.properties(), one.lockTimeoutMillis()));
+        assertEquals("jdbc:postgresql://[::1]:5432?targetServerType=primary",
+                url("jdbc:postgresql://h1,[::1]:5432?targetServerType=primary").onServer("::1", 5432).url());
+        assertEquals("jdbc:postgresql://b:6432", url("jdbc:postgresql://a:6432,b:6432").onServer("b", 6432).url());
+        // One server named already: nothing to choose.
+        ConnectionSettings single = url("jdbc:postgresql://db:5432/app");
+        assertSame(single, single.onServer("10.0.0.7", 5432));
     }
 
     @Test

@@ -59,6 +59,8 @@ class SettingsLoaderTest {
                 () -> assertNull(settings.source().user()),
                 () -> assertNull(settings.source().password()),
                 () -> assertEquals(10000, settings.source().fetchSize()),
+                () -> assertEquals(30_000, settings.source().lockTimeoutMillis()),
+                () -> assertEquals(0, settings.target().lockTimeoutMillis(), "the target's sessions keep the server's lock_timeout"),
                 () -> assertEquals(Map.of(), settings.source().properties()),
                 () -> assertEquals(TARGET_URL, settings.target().url()),
                 () -> assertNull(settings.target().user()),
@@ -98,6 +100,7 @@ class SettingsLoaderTest {
                     user = reader
                     password = "src-pw"
                     fetch-size = 500
+                    lock-timeout = 2m
                     properties { ssl = true, ApplicationName = "from-file" }
                   }
                   target {
@@ -128,6 +131,7 @@ class SettingsLoaderTest {
                 () -> assertEquals("reader", settings.source().user()),
                 () -> assertEquals("src-pw", settings.source().password()),
                 () -> assertEquals(500, settings.source().fetchSize()),
+                () -> assertEquals(120_000, settings.source().lockTimeoutMillis()),
                 () -> assertEquals(Map.of("ssl", "true", "ApplicationName", "from-file"), settings.source().properties()),
                 () -> assertEquals("jdbc:postgresql://db2:5434/sales_copy", settings.target().url()),
                 () -> assertEquals("writer", settings.target().user()),
@@ -290,6 +294,7 @@ class SettingsLoaderTest {
     void rangesListsAndBooleansAreCheckedTogether() throws IOException {
         Path file = file("ranges.conf", URLS_HOCON + """
                 fullload.source.fetch-size = 0
+                fullload.source.lock-timeout = soon
                 fullload.tables.include = ["nodot", "public.ok"]
                 fullload.tables.exclude = "public.x"
                 fullload.load.max-full-load-subtasks = 50
@@ -298,6 +303,7 @@ class SettingsLoaderTest {
         SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.load(file, List.of()));
         assertEquals(List.of(
                 "fullload.source.fetch-size: expected a whole number from 1 up (got 0)",
+                "fullload.source.lock-timeout: expected a duration such as 30s or 5m, or 0 for no limit (got \"soon\")",
                 "fullload.tables.include: each pattern is schema.table, with % and _ wildcards (got nodot)",
                 "fullload.tables.exclude: expected a list of schema.table patterns (got \"public.x\")",
                 "fullload.load.max-full-load-subtasks: expected a whole number from 1 to 49 (got 50)",

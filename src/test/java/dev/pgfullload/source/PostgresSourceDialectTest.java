@@ -94,10 +94,15 @@ class PostgresSourceDialectTest {
     @Test
     void readingSessionsJoinTheRunsSnapshotBeforeTheirSettings() {
         assertEquals("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1';"
-                + " SET LOCAL lock_timeout = '30s'; " + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", true));
+                + " SET lock_timeout = '30000ms'; " + dialect.sessionInitStatement(),
+                dialect.readingSessionStatement("00000003-0000001B-1", true, 30_000));
         assertEquals("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1';"
-                + " SET LOCAL lock_timeout = '30s'; " + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", false));
-        assertEquals(dialect.sessionInitStatement(), dialect.readingSessionStatement(null, true));
+                + " SET lock_timeout = '2500ms'; " + dialect.sessionInitStatement(),
+                dialect.readingSessionStatement("00000003-0000001B-1", false, 2_500));
+        // source.lock-timeout = 0 leaves the server's own lock_timeout.
+        assertEquals("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET TRANSACTION SNAPSHOT '00000003-0000001B-1'; "
+                + dialect.sessionInitStatement(), dialect.readingSessionStatement("00000003-0000001B-1", true, 0));
+        assertEquals("SET lock_timeout = '30000ms'; " + dialect.sessionInitStatement(), dialect.readingSessionStatement(null, true, 30_000));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.pgfullload.source.copy;
 
 import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.error.FailureCategory;
+import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.write.CopyFieldType;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -87,15 +89,35 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                     .copyOut("COPY (" + partition.query() + ") TO STDOUT (FORMAT binary)");
         } catch (SQLException e) {
             closeQuietly();
-            if (e.getMessage() != null && e.getMessage().contains("invalid snapshot identifier")) {
-                throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source:"
+            if (e.getMessage() != null && (e.getMessage().contains("invalid snapshot identifier")
+                    || "42704".equals(e.getSQLState()) && e.getMessage().contains("snapshot"))) {
+                // 42704: the exporting session has ended, and its snapshot with it.
+                throw explained("cannot start reading partition " + partition.index() + " from the source:"
                         + " the load's snapshot of the source has ended (" + e.getMessage().lines().findFirst().orElse("")
                         + "): the session that held it was closed (a restart of the source, pg_terminate_backend, a network"
                         + " idle timeout); run the load again with the same run id to resume it", e);
             }
+            if ("55P03".equals(e.getSQLState())) {
+                throw explained("cannot start reading partition " + partition.index() + " from the source:"
+                        + " it waited longer than source.lock-timeout for its lock on the table (" + e.getMessage().lines()
+                        .findFirst().orElse("") + "): another session holds the table exclusively, or waits to (an ALTER"
+                        + " TABLE, a TRUNCATE, a VACUUM FULL wait for the load's own lock, and every new reader waits behind"
+                        + " them); let that statement end, or run it after the load, then run the load again with the same run"
+                        + " id to resume it", e);
+            }
             throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A failure whose message already says what happened and what to do: the run reports it as it is,
+     * not the server's error underneath (kept as suppressed, for the log's stack trace).
+     */
+    private static FullLoadException explained(String message, SQLException server) {
+        FullLoadException failure = new FullLoadException(FailureCategory.LOAD, message);
+        failure.addSuppressed(server);
+        return failure;
     }
 
     private static int fixedLength(DataType type) {
