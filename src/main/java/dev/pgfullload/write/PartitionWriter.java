@@ -39,9 +39,10 @@ public final class PartitionWriter {
             return RowIsolator.write(spec, partition, rows);
         }
         RowEncoder encoder = RowEncoder.of(spec, FLUSH_BYTES + 64 * 1024);
-        try (SessionPool.Session session = WriteSession.open(spec);
+        try (TargetSessions.Place place = TargetSessions.line(spec.maxSessions());
+             SessionPool.Session session = WriteSession.open(spec);
              TargetSessions.Turn turn = TargetSessions.take(session.connection(), spec.runId(), spec.maxSessions(),
-                     spec.table() + " partition " + partition)) {
+                     spec.table() + " partition " + partition, place)) {
             Connection connection = session.connection();
             Long committed = committedRows(connection, spec, partition);
             if (committed != null) {

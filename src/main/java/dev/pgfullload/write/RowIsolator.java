@@ -50,9 +50,10 @@ final class RowIsolator {
     }
 
     static PartitionResult write(WriteSpec spec, int partition, Iterator<InternalRow> rows) throws SQLException {
-        try (SessionPool.Session session = WriteSession.open(spec);
+        try (TargetSessions.Place place = TargetSessions.line(spec.maxSessions());
+             SessionPool.Session session = WriteSession.open(spec);
              TargetSessions.Turn turn = TargetSessions.take(session.connection(), spec.runId(), spec.maxSessions(),
-                     spec.table() + " partition " + partition)) {
+                     spec.table() + " partition " + partition, place)) {
             Connection connection = session.connection();
             Long committed = PartitionWriter.committedRows(connection, spec, partition);
             if (committed != null) {

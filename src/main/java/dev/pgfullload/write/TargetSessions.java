@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A cap on the partitions that write into the target at once, across every executor of the cluster
@@ -14,6 +16,11 @@ import java.sql.SQLException;
  * session-level advisory locks on the target, keyed by the run, and gives it back when the partition
  * has committed or failed. The target itself keeps the count, so no executor needs to know of another,
  * and a session that dies gives its lock back with it.
+ *
+ * <p>Partitions of one executor line up before that: only the first of them opens its target session
+ * and waits there for a turn; the others wait in the executor, holding no session, until it has one.
+ * So a capped load holds at most the cap's sessions plus one waiting session per executor, however
+ * many task slots the cluster has.
  */
 final class TargetSessions {
 
@@ -25,7 +32,53 @@ final class TargetSessions {
     /** A partition waiting for its turn says so in the log this often. */
     private static final long REPORT_EVERY_MILLIS = 30_000;
 
+    /** The partitions of this executor waiting for a turn, in order; the first one waits on the target. */
+    private static final Semaphore FIRST_IN_LINE = new Semaphore(1, true);
+
     private TargetSessions() {
+    }
+
+    /** A place in this executor's line, or none (no cap); {@link #close()} (or the turn's take) leaves it. */
+    static final class Place implements AutoCloseable {
+
+        private final AtomicBoolean held;
+
+        private Place(boolean held) {
+            this.held = new AtomicBoolean(held);
+        }
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
+                FIRST_IN_LINE.release();
+            }
+        }
+    }
+
+    /**
+     * Waits, without a session, until this partition is the first of its executor to wait for a turn;
+     * with a cap of 0, returns at once.
+     */
+    static Place line(int cap) {
+        if (cap <= 0) {
+            return new Place(false);
+        }
+        try {
+            FIRST_IN_LINE.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a target session", e);
+        }
+        return new Place(true);
+    }
+
+    /** As {@link #take(Connection, String, int, String)}, leaving {@code place} once the turn is taken. */
+    static Turn take(Connection connection, String runId, int cap, String what, Place place) throws SQLException {
+        try {
+            return take(connection, runId, cap, what);
+        } finally {
+            place.close();
+        }
     }
 
     /** A lock held, or none (no cap); {@link #close()} gives it back. */

@@ -12,9 +12,13 @@ import org.postgresql.PGConnection;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.awaitility.Awaitility.await;
@@ -59,6 +63,43 @@ class TargetSessionsIT {
             again.get(5, TimeUnit.SECONDS).close();
             thirdTurn.close();
             secondTurn.close();
+        }
+    }
+
+    @Test
+    void partitionsOfOneExecutorWaitForATurnWithOneTargetSessionBetweenThem() throws Exception {
+        String target = postgres.createDatabase("line");
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger taken = new AtomicInteger();
+        try (Connection holder = postgres.connect(target)) {
+            holder.setAutoCommit(false);
+            TargetSessions.Turn held = TargetSessions.take(holder, "run-l", 1, "holder");
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String what = "partition " + i;
+                waiting.add(CompletableFuture.runAsync(() -> {
+                    try (TargetSessions.Place place = TargetSessions.line(1)) {
+                        opened.incrementAndGet();
+                        try (Connection connection = postgres.connect(target)) {
+                            connection.setAutoCommit(false);
+                            TargetSessions.take(connection, "run-l", 1, what, place).close();
+                            taken.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Executors.newSingleThreadExecutor()));
+            }
+            // While the one turn is held, one partition waits on a session of its own and two wait without one.
+            await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() == 1);
+            assertThrows(TimeoutException.class, () -> CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
+                    .get(500, TimeUnit.MILLISECONDS));
+            assertEquals(List.of(1, 0), List.of(opened.get(), taken.get()));
+            assertEquals(2, Sql.count(postgres, target, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND pid <> pg_backend_pid()"));
+            held.close();
+            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of(3, 3), List.of(opened.get(), taken.get()));
         }
     }
 
