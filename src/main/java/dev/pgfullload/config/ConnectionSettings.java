@@ -61,7 +61,8 @@ public record ConnectionSettings(String url, String user, String password, int f
         if (!servers.contains(",")) {
             return this;
         }
-        String server = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        // pgjdbc keeps an IPv6 address in its brackets, as the URL writes it.
+        String server = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
         return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(end), user, password, fetchSize,
                 properties, tls, lockTimeoutMillis);
     }

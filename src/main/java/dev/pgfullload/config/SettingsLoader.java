@@ -440,13 +440,14 @@ public final class SettingsLoader {
             String path = ROOT + "." + key;
             try {
                 long value = config.getDuration(path, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (value < 0) {
-                    problem(key, "expected a duration such as 30s or 5m, or 0 for no limit", renderValue(path));
+                if (value < 0 || value > Integer.MAX_VALUE) {
+                    // PostgreSQL's lock_timeout is a 32-bit count of milliseconds (at most about 24 days).
+                    problem(key, "expected a duration from 0 to 24d", renderValue(path));
                     return 0;
                 }
                 return value;
             } catch (ConfigException.Missing | ConfigException.WrongType | ConfigException.BadValue e) {
-                problem(key, "expected a duration such as 30s or 5m, or 0 for no limit", renderValue(path));
+                problem(key, "expected a duration such as 30s or 5m, or 0", renderValue(path));
                 return 0;
             }
         }

@@ -393,7 +393,17 @@ public final class FullLoad {
         boolean resuming = false;
         try {
             if (source != null) {
-                catalog = dialect.discover(source, settings.tables());
+                try {
+                    catalog = dialect.discover(source, settings.tables());
+                } catch (SQLException e) {
+                    if (!"55P03".equals(e.getSQLState())) {
+                        throw e;
+                    }
+                    problems.add(Problem.preflight("reading the source's catalog " + SourceDialect.lockWait(
+                            settings.source().lockTimeoutMillis(), dialect.exclusiveLockHolders(source)) + ": let that statement"
+                            + " end (or end its session), then run the load again; source.lock-timeout sets how long to wait"));
+                    return new Findings(null, null, null, false);
+                }
                 if (catalog.tables().isEmpty()) {
                     problems.add(Problem.preflight("no source table matches tables.include " + settings.tables().include()
                             + " (minus tables.exclude " + settings.tables().exclude()
@@ -451,13 +461,7 @@ public final class FullLoad {
             problems.addAll(PrivilegeCheck.check(target, tables, inspection.existing().keySet(), inspection.foreignKeys(),
                     sourceKeysInTarget(catalog, tables), needs(!resuming)));
         } catch (SQLException e) {
-            if ("55P03".equals(e.getSQLState()) && source != null) {
-                problems.add(Problem.preflight("reading the source's catalog " + SourceDialect.lockWait(
-                        settings.source().lockTimeoutMillis(), dialect.exclusiveLockHolders(source)) + ": let that statement end"
-                        + " (or end its session), then run the load again; source.lock-timeout sets how long to wait"));
-            } else {
-                problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
-            }
+            problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
         }
         return new Findings(catalog, tables, inspection, resuming);
     }

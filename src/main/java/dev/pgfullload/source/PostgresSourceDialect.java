@@ -34,8 +34,7 @@ public final class PostgresSourceDialect implements SourceDialect {
     private static final String NOT_SYSTEM = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
 
     private static final String TABLES_SQL = """
-            SELECT c.oid, n.nspname, c.relname, %s AS partition_key,
-                   GREATEST(c.reltuples, 0)::bigint AS estimated_rows
+            SELECT c.oid, n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint AS estimated_rows
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND %s AND %s
@@ -47,7 +46,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             WITH RECURSIVE tree(relid, parent, root, depth) AS (
                 SELECT i.inhrelid, i.inhparent, i.inhparent, 1
                 FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-                WHERE p.relkind = 'p' AND NOT p.relispartition
+                WHERE p.relkind = 'p' AND NOT p.relispartition AND p.oid = ANY(%s)
                 UNION ALL
                 SELECT i.inhrelid, i.inhparent, tree.root, tree.depth + 1
                 FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.relid
@@ -113,7 +112,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s
+            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s AND a.attrelid = ANY(%s)
             ORDER BY a.attrelid, a.attnum
             """;
 
@@ -133,7 +132,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE con.contype IN ('p', 'u', 'x', 'c') AND con.conislocal AND %s AND %s
+            WHERE con.contype IN ('p', 'u', 'x', 'c') AND con.conislocal AND %s AND %s AND con.conrelid = ANY(%s)
             ORDER BY con.conrelid, con.contype, con.conname
             """;
 
@@ -143,7 +142,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p') AND %s
+            WHERE c.relkind IN ('r', 'p') AND %s AND i.indrelid = ANY(%s)
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                               WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
@@ -166,7 +165,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
             JOIN pg_catalog.pg_class f ON f.oid = con.confrelid
             JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace
-            WHERE con.contype = 'f' AND %s
+            WHERE con.contype = 'f' AND %s AND (con.conrelid = ANY(%s) OR con.confrelid = ANY(%s))
             ORDER BY rn.nspname, r.relname, con.conname
             """;
 
@@ -179,14 +178,21 @@ public final class PostgresSourceDialect implements SourceDialect {
         }
         Map<Long, TableName> selected = new LinkedHashMap<>();
         Map<Long, Object[]> tableRows = new HashMap<>();
-        query(connection, TABLES_SQL.formatted(partitions ? "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END" : "NULL",
-                partitions ? "NOT c.relispartition" : "TRUE", NOT_SYSTEM), rows -> {
+        // Names first, then everything else for the selected tables only: describing a table's defaults, checks,
+        // expressions and size locks it, and a table another session holds exclusively (an ALTER TABLE, a VACUUM
+        // FULL) must not stop a load that skips it.
+        query(connection, TABLES_SQL.formatted(partitions ? "NOT c.relispartition" : "TRUE", NOT_SYSTEM), rows -> {
             TableName name = new TableName(rows.getString(2), rows.getString(3));
             if (selection.selects(name.schema(), name.name())) {
                 selected.put(rows.getLong(1), name);
-                tableRows.put(rows.getLong(1), new Object[] {rows.getString(4), rows.getLong(5), 0L});
+                tableRows.put(rows.getLong(1), new Object[] {null, rows.getLong(4), 0L});
             }
         });
+        String selectedOids = oids(selected.keySet());
+        if (partitions) {
+            query(connection, "SELECT o, pg_catalog.pg_get_partkeydef(o) FROM unnest(" + selectedOids + ") AS o", rows ->
+                    tableRows.get(rows.getLong(1))[0] = rows.getString(2));
+        }
 
         // Partitions belong to their root: its constraints, indexes and estimates include theirs.
         Map<Long, Long> rootOf = new HashMap<>();
@@ -194,7 +200,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         Map<Long, List<PartitionSpec>> partitionsOf = new HashMap<>();
         Map<Long, TableName> names = new HashMap<>(selected);
         if (partitions) {
-            query(connection, PARTITIONS_SQL, rows -> {
+            query(connection, PARTITIONS_SQL.formatted(selectedOids), rows -> {
                 long root = rows.getLong(3);
                 if (!selected.containsKey(root)) {
                     return;
@@ -209,8 +215,7 @@ public final class PostgresSourceDialect implements SourceDialect {
                 estimate[1] = (Long) estimate[1] + rows.getLong(8);
             });
         }
-        // Sizes of the selected tables and their partitions only: measuring a table locks it, and a table
-        // another session holds exclusively (an ALTER TABLE, a VACUUM FULL) must not stop a load that skips it.
+        String describedOids = oids(rootOf.keySet());
         tableSizes(connection, rootOf.keySet()).forEach((oid, bytes) -> {
             Object[] estimate = tableRows.get(rootOf.get(oid));
             estimate[2] = (Long) estimate[2] + bytes;
@@ -220,7 +225,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         Map<Long, SequenceSpec> sequences = version >= 10 ? sequences(connection) : Map.of();
         Map<Long, List<SourceColumn>> columns = new HashMap<>();
         query(connection, COLUMNS_SQL.formatted(version >= 10 ? "a.attidentity" : "''", version >= 12 ? "a.attgenerated" : "''",
-                NOT_SYSTEM), rows -> {
+                NOT_SYSTEM, selectedOids), rows -> {
             long oid = rows.getLong(1);
             if (!selected.containsKey(oid)) {
                 return;
@@ -229,7 +234,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         });
 
         Map<Long, List<ConstraintSpec>> constraints = new HashMap<>();
-        query(connection, CONSTRAINTS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE", NOT_SYSTEM), rows -> {
+        query(connection, CONSTRAINTS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE", NOT_SYSTEM, describedOids), rows -> {
             Long root = rootOf.get(rows.getLong(1));
             if (root != null) {
                 constraints.computeIfAbsent(root, key -> new ArrayList<>()).add(new ConstraintSpec(
@@ -238,7 +243,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             }
         });
         Map<Long, List<IndexSpec>> indexes = new HashMap<>();
-        query(connection, INDEXES_SQL.formatted(NOT_SYSTEM), rows -> {
+        query(connection, INDEXES_SQL.formatted(NOT_SYSTEM, describedOids), rows -> {
             Long root = rootOf.get(rows.getLong(1));
             if (root != null) {
                 indexes.computeIfAbsent(root, key -> new ArrayList<>()).add(new IndexSpec(
@@ -281,7 +286,7 @@ public final class PostgresSourceDialect implements SourceDialect {
                     childrenOf.getOrDefault(oid, SourceTable.Children.NONE)));
         }
         List<ForeignKey> foreignKeys = new ArrayList<>();
-        query(connection, FOREIGN_KEYS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE"), rows ->
+        query(connection, FOREIGN_KEYS_SQL.formatted(version >= 11 ? "con.conparentid = 0" : "TRUE", describedOids, describedOids), rows ->
                 foreignKeys.add(new ForeignKey(rows.getString(1), new TableName(rows.getString(2), rows.getString(3)),
                         new TableName(rows.getString(4), rows.getString(5)), rows.getString(6))));
         return new SourceCatalog(tables, foreignKeys);
@@ -523,7 +528,15 @@ public final class PostgresSourceDialect implements SourceDialect {
         }
     }
 
-    /** Seconds a lock of the load may wait: for the snapshot's session, and for a reading session. */
+    /** {@code oids} as an SQL array literal of oids. */
+    private static String oids(java.util.Collection<Long> oids) {
+        StringBuilder literal = new StringBuilder("'{");
+        for (Long oid : oids) {
+            literal.append(literal.length() > 2 ? "," : "").append(oid.longValue());
+        }
+        return literal.append("}'::pg_catalog.oid[]").toString();
+    }
+
     /** Bytes on disk of each of {@code oids}, with its TOAST table: one query, a lock on each while it is measured. */
     private static Map<Long, Long> tableSizes(Connection connection, java.util.Collection<Long> oids) throws SQLException {
         Map<Long, Long> sizes = new HashMap<>();
@@ -586,15 +599,18 @@ public final class PostgresSourceDialect implements SourceDialect {
                 connection.rollback();
             }
             try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
-                    "SELECT l.relation::pg_catalog.regclass::text, l.granted, a.pid, coalesce(nullif(a.application_name, ''),"
-                    + " a.usename::text), a.state, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120)"
-                    + " FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
+                    "SELECT l.relation::pg_catalog.regclass::text, l.granted, l.pid, coalesce(nullif(a.application_name, ''),"
+                    + " a.usename::text, 'unknown application'), coalesce(a.state, 'state not visible to this user'),"
+                    + " left(regexp_replace(coalesce(a.query, ''), '\\s+', ' ', 'g'), 120)"
+                    + " FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid"
                     + " WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_catalog.pg_backend_pid()"
                     + " AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())"
                     + " ORDER BY 1, 2 DESC, 3")) {
                 while (rows.next()) {
-                    holders.add(rows.getString(1) + ": " + (rows.getBoolean(2) ? "held by" : "waited for by") + " pid "
-                            + rows.getInt(3) + " (" + rows.getString(4) + ", " + rows.getString(5) + ": " + rows.getString(6) + ")");
+                    String who = rows.getString(3) == null ? "a prepared transaction (see pg_prepared_xacts)"
+                            : "pid " + rows.getString(3) + " (" + rows.getString(4) + ", " + rows.getString(5) + ": "
+                            + rows.getString(6) + ")";
+                    holders.add(rows.getString(1) + ": " + (rows.getBoolean(2) ? "held by " : "waited for by ") + who);
                 }
             }
         } catch (SQLException e) {

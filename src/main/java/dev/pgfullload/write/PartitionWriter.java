@@ -48,7 +48,7 @@ public final class PartitionWriter {
             if (committed != null) {
                 // An earlier attempt (or an earlier run with this run id) committed this partition: write nothing.
                 connection.rollback();
-                session.keep();
+                keepUnlessCapped(session, spec);
                 LOG.info("{} partition {} was already committed ({} rows): skipped", spec.table(), partition, committed);
                 return new PartitionResult(partition, 0, committed, 0, true);
             }
@@ -102,9 +102,20 @@ public final class PartitionWriter {
                 throw e;
             }
             connection.commit();
-            session.keep();
+            keepUnlessCapped(session, spec);
             LOG.debug("{} partition {}: {} rows, {} bytes committed", spec.table(), partition, rowsWritten, bytes);
             return new PartitionResult(partition, rowsRead, rowsWritten, bytes, false);
+        }
+    }
+
+    /**
+     * Keeps the session for the executor's next partition, unless load.max-target-sessions caps the
+     * target's sessions: then it is closed, so that a capped load holds no idle sessions besides the
+     * ones writing and waiting.
+     */
+    static void keepUnlessCapped(SessionPool.Session session, WriteSpec spec) {
+        if (spec.maxSessions() <= 0) {
+            session.keep();
         }
     }
 

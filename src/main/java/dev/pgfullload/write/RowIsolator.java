@@ -85,7 +85,7 @@ final class RowIsolator {
                 throw e;
             }
             connection.commit();
-            session.keep();
+            PartitionWriter.keepUnlessCapped(session, spec);
             LOG.info("{} partition {}: {} rows written, {} rejected", spec.table(), partition, isolator.written, isolator.rejected);
             return new PartitionResult(partition, read, isolator.written, 0, false, isolator.rejected, null);
         }

@@ -37,7 +37,8 @@ class ConnectionSettingsTest {
         assertEquals(List.of("u", "p", 500, Map.of("sslmode", "require"), 2_000L),
                 List.of(one.user(), one.password(), one.fetchSize(), one.properties(), one.lockTimeoutMillis()));
         assertEquals("jdbc:postgresql://[::1]:5432?targetServerType=primary",
-                url("jdbc:postgresql://h1,[::1]:5432?targetServerType=primary").onServer("::1", 5432).url());
+                url("jdbc:postgresql://h1,[::1]:5432?targetServerType=primary").onServer("[::1]", 5432).url());
+        assertEquals("jdbc:postgresql://[::1]:5432/app", url("jdbc:postgresql://h1,h2/app").onServer("::1", 5432).url());
         assertEquals("jdbc:postgresql://b:6432", url("jdbc:postgresql://a:6432,b:6432").onServer("b", 6432).url());
         // One server named already: nothing to choose.
         ConnectionSettings single = url("jdbc:postgresql://db:5432/app");

@@ -303,7 +303,7 @@ class SettingsLoaderTest {
         SettingsException e = assertThrows(SettingsException.class, () -> SettingsLoader.load(file, List.of()));
         assertEquals(List.of(
                 "fullload.source.fetch-size: expected a whole number from 1 up (got 0)",
-                "fullload.source.lock-timeout: expected a duration such as 30s or 5m, or 0 for no limit (got \"soon\")",
+                "fullload.source.lock-timeout: expected a duration such as 30s or 5m, or 0 (got \"soon\")",
                 "fullload.tables.include: each pattern is schema.table, with % and _ wildcards (got nodot)",
                 "fullload.tables.exclude: expected a list of schema.table patterns (got \"public.x\")",
                 "fullload.load.max-full-load-subtasks: expected a whole number from 1 to 49 (got 50)",
@@ -315,6 +315,15 @@ class SettingsLoaderTest {
         SettingsException e = assertThrows(SettingsException.class,
                 () -> SettingsLoader.load(null, urlsAnd("tables.include=[]")));
         assertEquals(List.of("fullload.tables.include: at least one schema.table pattern is needed (got [])"), e.problems());
+    }
+
+    @Test
+    void aLockTimeoutIsADurationPostgreSqlCanTake() {
+        assertEquals(0, SettingsLoader.load(null, urlsAnd("source.lock-timeout=0")).source().lockTimeoutMillis());
+        assertEquals(1_500, SettingsLoader.load(null, urlsAnd("source.lock-timeout=1500ms")).source().lockTimeoutMillis());
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("source.lock-timeout=25d")));
+        assertEquals(List.of("fullload.source.lock-timeout: expected a duration from 0 to 24d (got \"25d\")"), e.problems());
     }
 
     @Test

@@ -42,7 +42,9 @@ class SourceLocksIT {
         String target = postgres.createDatabase("dst");
         postgres.execute(source, "CREATE SCHEMA lk; CREATE TABLE lk.free (id integer PRIMARY KEY, v text NOT NULL);"
                 + " INSERT INTO lk.free SELECT g, 'v' || g FROM generate_series(1, 500) g;"
-                + " CREATE TABLE lk.held (id integer PRIMARY KEY); INSERT INTO lk.held VALUES (1)");
+                // What describing a table reads locks it: a default, a check, an expression index.
+                + " CREATE TABLE lk.held (id serial PRIMARY KEY, code text NOT NULL DEFAULT 'x' CHECK (code <> ''));"
+                + " CREATE INDEX held_lower ON lk.held (lower(code)); INSERT INTO lk.held DEFAULT VALUES");
         try (Connection holder = postgres.connect(source); Statement statement = holder.createStatement()) {
             int pid = pid(holder);
             holder.setAutoCommit(false);
@@ -101,6 +103,7 @@ class SourceLocksIT {
                 || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
                         + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
         assertFalse(load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
+        awaitPrepared(target, "lq.small");
 
         // An ALTER TABLE waits for the snapshot's lock on lq.small, and every new lock on lq.small waits behind it.
         try (Connection alterer = postgres.connect(source)) {
@@ -159,6 +162,7 @@ class SourceLocksIT {
                 || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
                         + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
         assertFalse(load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
+        awaitPrepared(target, "le.small");
         // The snapshot's session ends (a restart, a kill, a network idle timeout), and its snapshot with it.
         assertEquals(1, Sql.count(postgres, source, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE application_name LIKE 'pg-fullload % snapshot'"));
@@ -172,6 +176,12 @@ class SourceLocksIT {
                 + " of the source, pg_terminate_backend, a network idle timeout[)]; run the load again with the same run id"
                 + " to resume it"), error);
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM le.small"));
+    }
+
+    /** Waits until the run has prepared the target (it takes the source's snapshot first): {@code table} exists there. */
+    private void awaitPrepared(String target, String table) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> Sql.count(postgres, target,
+                "SELECT count(*) FROM pg_class WHERE oid = to_regclass('" + table + "')") == 1);
     }
 
     private static int pid(Connection connection) throws Exception {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -71,6 +72,7 @@ class TargetSessionsIT {
         String target = postgres.createDatabase("line");
         AtomicInteger opened = new AtomicInteger();
         AtomicInteger taken = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(3);
         try (Connection holder = postgres.connect(target)) {
             holder.setAutoCommit(false);
             TargetSessions.Turn held = TargetSessions.take(holder, "run-l", 1, "holder");
@@ -88,18 +90,21 @@ class TargetSessionsIT {
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
-                }, Executors.newSingleThreadExecutor()));
+                }, threads));
             }
             // While the one turn is held, one partition waits on a session of its own and two wait without one.
-            await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() == 1);
+            String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+            await().atMost(Duration.ofSeconds(10)).until(() -> opened.get() == 1 && Sql.count(postgres, target, sessions) == 2);
             assertThrows(TimeoutException.class, () -> CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
                     .get(500, TimeUnit.MILLISECONDS));
             assertEquals(List.of(1, 0), List.of(opened.get(), taken.get()));
-            assertEquals(2, Sql.count(postgres, target, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    + " AND pid <> pg_backend_pid()"));
+            assertEquals(2, Sql.count(postgres, target, sessions), "the holder's session and the one waiting");
             held.close();
             CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             assertEquals(List.of(3, 3), List.of(opened.get(), taken.get()));
+        } finally {
+            threads.shutdownNow();
         }
     }
 
