@@ -131,7 +131,9 @@ class SourceLocksIT {
                         + " its lock on the table (ERROR: canceling statement due to lock timeout): another session holds the"
                         + " table exclusively, or waits to (an ALTER TABLE, a TRUNCATE, a VACUUM FULL wait for the load's own"
                         + " lock, and every new reader waits behind them); let that statement end, or run it after the load,"
-                        + " then run the load again with the same run id to resume it", error);
+                        + " then run the load again with the same run id to resume it; exclusive locks on the source: lq.small:"
+                        + " waited for by pid " + pid + " (PostgreSQL JDBC Driver, active: ALTER TABLE lq.small ADD COLUMN added"
+                        + " integer)", error);
             } else {
                 assertEquals("cannot plan the read of lq.small: the planner waited source.lock-timeout (1 s) for a lock on a"
                         + " source table and gave up; exclusive locks on the source: lq.small: waited for by pid " + pid

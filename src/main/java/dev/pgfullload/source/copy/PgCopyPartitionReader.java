@@ -4,6 +4,7 @@ import dev.pgfullload.config.ConnectionSettings;
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.SessionPool;
+import dev.pgfullload.source.PostgresSourceDialect;
 import dev.pgfullload.write.CopyFieldType;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -25,6 +26,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads one partition with {@code COPY (query) TO STDOUT (FORMAT binary)}. Each tuple becomes a
@@ -88,6 +90,9 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
             copy = connection.unwrap(PGConnection.class).getCopyAPI()
                     .copyOut("COPY (" + partition.query() + ") TO STDOUT (FORMAT binary)");
         } catch (SQLException e) {
+            // Who holds the table, asked on this session before it goes (its failed transaction is rolled back first).
+            List<String> holders = "55P03".equals(e.getSQLState())
+                    ? new PostgresSourceDialect().exclusiveLockHolders(connection) : List.of();
             closeQuietly();
             if (e.getMessage() != null && (e.getMessage().contains("invalid snapshot identifier")
                     || "42704".equals(e.getSQLState()) && e.getMessage().contains("snapshot"))) {
@@ -103,7 +108,8 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
                         .findFirst().orElse("") + "): another session holds the table exclusively, or waits to (an ALTER"
                         + " TABLE, a TRUNCATE, a VACUUM FULL wait for the load's own lock, and every new reader waits behind"
                         + " them); let that statement end, or run it after the load, then run the load again with the same run"
-                        + " id to resume it", e);
+                        + " id to resume it" + (holders.isEmpty() ? "" : "; exclusive locks on the source: "
+                        + String.join("; ", holders)), e);
             }
             throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source: "
                     + e.getMessage(), e);
