@@ -50,21 +50,14 @@ public record ConnectionSettings(String url, String user, String password, int f
      */
     public ConnectionSettings onServer(String host, int port) {
         int start = url.indexOf("//");
-        if (start < 0) {
-            return this;
-        }
-        int end = start + 2;
-        while (end < url.length() && url.charAt(end) != '/' && url.charAt(end) != '?') {
-            end++;
-        }
-        String servers = url.substring(start + 2, end);
-        if (!servers.contains(",")) {
+        String servers = endpoint();
+        if (start < 0 || !servers.contains(",")) {
             return this;
         }
         // pgjdbc keeps an IPv6 address in its brackets, as the URL writes it.
         String server = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
-        return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(end), user, password, fetchSize,
-                properties, tls, lockTimeoutMillis);
+        return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(start + 2 + servers.length()), user,
+                password, fetchSize, properties, tls, lockTimeoutMillis);
     }
 
     /** Driver properties: the extra ones, then the TLS ones, then user and password. */

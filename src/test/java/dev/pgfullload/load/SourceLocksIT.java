@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,22 +87,13 @@ class SourceLocksIT {
                                                                                         String waiting) throws Exception {
         String source = postgres.createDatabase("src");
         String target = postgres.createDatabase("dst");
-        postgres.execute(source, "CREATE SCHEMA lq;"
-                + " CREATE TABLE lq.big (id bigint PRIMARY KEY, pad text NOT NULL);"
-                + " INSERT INTO lq.big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g;"
-                + " CREATE TABLE lq.small (id bigint PRIMARY KEY, v integer NOT NULL);"
-                + " INSERT INTO lq.small SELECT g, g FROM generate_series(1, " + smallRows + ") g;"
-                + " ANALYZE lq.big; ANALYZE lq.small");
+        LoadInFlight.createBigAndSmall(postgres, source, "lq", smallRows);
         Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"lq.%\"] }");
         // One table at a time, largest first: lq.small is planned and read after lq.big.
-        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.run(settings,
+        CompletableFuture<TestingJob.Outcome> load = LoadInFlight.startAndAwaitSnapshot(postgres, source, settings,
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1",
-                "load.rows-per-partition=" + rowsPerPartition, "source.lock-timeout=1s"));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> load.isDone()
-                || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
-        assertFalse(load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
-        awaitPrepared(target, "lq.small");
+                "load.rows-per-partition=" + rowsPerPartition, "source.lock-timeout=1s");
+        LoadInFlight.awaitPrepared(postgres, target, "lq.small");
 
         // An ALTER TABLE waits for the snapshot's lock on lq.small, and every new lock on lq.small waits behind it.
         try (Connection alterer = postgres.connect(source)) {
@@ -151,20 +141,11 @@ class SourceLocksIT {
     void aSnapshotWhoseSessionEndsMidLoadFailsTheReadsThatComeAfterWithAMessageThatSaysSo() throws Exception {
         String source = postgres.createDatabase("src");
         String target = postgres.createDatabase("dst");
-        postgres.execute(source, "CREATE SCHEMA le;"
-                + " CREATE TABLE le.big (id bigint PRIMARY KEY, pad text NOT NULL);"
-                + " INSERT INTO le.big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g;"
-                + " CREATE TABLE le.small (id bigint PRIMARY KEY, v integer NOT NULL);"
-                + " INSERT INTO le.small SELECT g, g FROM generate_series(1, 100) g;"
-                + " ANALYZE le.big; ANALYZE le.small");
+        LoadInFlight.createBigAndSmall(postgres, source, "le", 100);
         Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"le.%\"] }");
-        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.run(settings,
-                "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1"));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> load.isDone()
-                || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
-        assertFalse(load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
-        awaitPrepared(target, "le.small");
+        CompletableFuture<TestingJob.Outcome> load = LoadInFlight.startAndAwaitSnapshot(postgres, source, settings,
+                "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1");
+        LoadInFlight.awaitPrepared(postgres, target, "le.small");
         // The snapshot's session ends (a restart, a kill, a network idle timeout), and its snapshot with it.
         assertEquals(1, Sql.count(postgres, source, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                 + " WHERE application_name LIKE 'pg-fullload % snapshot'"));
@@ -178,12 +159,6 @@ class SourceLocksIT {
                 + " of the source, pg_terminate_backend, a network idle timeout[)]; run the load again with the same run id"
                 + " to resume it"), error);
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM le.small"));
-    }
-
-    /** Waits until the run has prepared the target (it takes the source's snapshot first): {@code table} exists there. */
-    private void awaitPrepared(String target, String table) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> Sql.count(postgres, target,
-                "SELECT count(*) FROM pg_class WHERE oid = to_regclass('" + table + "')") == 1);
     }
 
     private static int pid(Connection connection) throws Exception {

@@ -10,11 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,23 +32,14 @@ class SourceSnapshotIT {
         String source = postgres.createDatabase("src");
         String target = postgres.createDatabase("dst");
         // One table at a time, largest first: the small table is read after the big one, in several partitions.
-        postgres.execute(source, "CREATE SCHEMA snap;"
-                + " CREATE TABLE snap.big (id bigint PRIMARY KEY, pad text NOT NULL);"
-                + " INSERT INTO snap.big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 200000) g;"
-                + " CREATE TABLE snap.small (id bigint PRIMARY KEY, v integer NOT NULL);"
-                + " INSERT INTO snap.small SELECT g, g FROM generate_series(1, 100) g;"
-                + " ANALYZE snap.big; ANALYZE snap.small");
+        LoadInFlight.createBigAndSmall(postgres, source, "snap", 100);
         String before = Sql.checksum(postgres, source, "snap.small");
         Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"snap.%\"] }");
 
-        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.run(settings,
+        CompletableFuture<TestingJob.Outcome> load = LoadInFlight.startAndAwaitSnapshot(postgres, source, settings,
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1", "load.rows-per-partition=25",
-                "source.read-method=" + method, "validation.mode=CHECKSUM"));
+                "source.read-method=" + method, "validation.mode=CHECKSUM");
         // Once the load holds its snapshot, the small table changes and commits: rows deleted, updated and inserted.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> load.isDone()
-                || Sql.count(postgres, source, "SELECT count(*) FROM pg_stat_activity"
-                        + " WHERE application_name LIKE 'pg-fullload % snapshot' AND state = 'idle in transaction'") > 0);
-        assertTrue(!load.isDone(), () -> "the load ended before it held a snapshot: " + load.join().out());
         postgres.execute(source, "BEGIN; DELETE FROM snap.small WHERE id <= 10; UPDATE snap.small SET v = -v WHERE id > 90;"
                 + " INSERT INTO snap.small VALUES (1000, 1000); COMMIT");
         // A statement that would empty the table, which no snapshot would see, waits for the load instead.
