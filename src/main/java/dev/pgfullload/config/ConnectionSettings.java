@@ -1,6 +1,9 @@
 package dev.pgfullload.config;
 
 import java.io.Serializable;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -58,6 +61,31 @@ public record ConnectionSettings(String url, String user, String password, int f
         String server = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
         return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(start + 2 + servers.length()), user,
                 password, fetchSize, properties, tls, lockTimeoutMillis);
+    }
+
+    /**
+     * These settings with {@code -c name=value} sent in the startup packet (pgjdbc's {@code options}), after
+     * any options the URL or the properties give, so it holds from a session's first statement: for
+     * sessions pg-fullload does not open itself, such as those of Spark's JDBC source.
+     */
+    public ConnectionSettings withStartupSetting(String name, String value) {
+        String setting = "-c " + name + "=" + value;
+        int query = url.indexOf('?');
+        if (query >= 0) {
+            String[] parameters = url.substring(query + 1).split("&", -1);
+            for (int i = 0; i < parameters.length; i++) {
+                if (parameters[i].startsWith("options=")) {
+                    // The URL's options win over the properties' in pgjdbc: the setting joins them there.
+                    String options = URLDecoder.decode(parameters[i].substring("options=".length()), StandardCharsets.UTF_8);
+                    parameters[i] = "options=" + URLEncoder.encode(options + " " + setting, StandardCharsets.UTF_8).replace("+", "%20");
+                    return new ConnectionSettings(url.substring(0, query + 1) + String.join("&", parameters), user, password,
+                            fetchSize, properties, tls, lockTimeoutMillis);
+                }
+            }
+        }
+        Map<String, String> withSetting = new java.util.HashMap<>(properties);
+        withSetting.merge("options", setting, (given, added) -> given + " " + added);
+        return new ConnectionSettings(url, user, password, fetchSize, withSetting, tls, lockTimeoutMillis);
     }
 
     /** Driver properties: the extra ones, then the TLS ones, then user and password. */

@@ -168,16 +168,27 @@ public final class TableLoader {
         }
         LOG.debug("{}: {} read partitions planned", sourceName, partitions.size());
         boolean binary = binaryCopy(table, created, readMethod);
-        Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(), partitions, binary);
-        List<CopyFieldType> fieldTypes = new ArrayList<>();
-        for (StructField field : frame.schema().fields()) {
-            fieldTypes.add(CopyFieldType.of(field.dataType()));
+        WriteSpec spec;
+        List<PartitionResult> written;
+        try {
+            // Spark's JDBC source asks the source for the table's columns here, and can meet a lock as its readers can.
+            Dataset<Row> frame = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(), partitions, binary);
+            List<CopyFieldType> fieldTypes = new ArrayList<>();
+            for (StructField field : frame.schema().fields()) {
+                fieldTypes.add(CopyFieldType.of(field.dataType()));
+            }
+            spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
+                    fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
+                    partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
+                            TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null, maxTargetSessions);
+            written = new ArrayList<>(write(internalRows(frame), spec));
+        } catch (Exception e) {
+            FullLoadException explained = readFailure(sourceName, e);
+            if (explained != null) {
+                throw explained;
+            }
+            throw e;
         }
-        WriteSpec spec = new WriteSpec(target, table.name(), TargetSql.copyIn(table.name(), table.dataColumnNames(), binary),
-                fieldTypes, binary, triggerMode == TriggerMode.SESSION_REPLICATION_ROLE, "pg-fullload " + runId, runId,
-                partitionsTable, new WriteSpec.RowErrors(false, dataErrorPolicy == DataErrorPolicy.LOG_ERROR, rejectsTable,
-                        TargetSql.copyIn(table.name(), table.dataColumnNames(), false)), null, maxTargetSessions);
-        List<PartitionResult> written = new ArrayList<>(write(internalRows(frame), spec));
         written = isolateRefusedRows(table, partitions, spec, written);
         long rowsRead = written.stream().mapToLong(PartitionResult::rowsRead).sum();
         long rowsWritten = written.stream().mapToLong(PartitionResult::rowsWritten).sum();
@@ -189,6 +200,44 @@ public final class TableLoader {
         long rejected = written.stream().mapToLong(PartitionResult::rejected).sum();
         return new TableLoadResult(sourceName, targetName, TableState.LOADED, rowsRead, rowsWritten, bytes, millis,
                 written.size(), null, rejected == 0 ? null : rejected + " rows refused by the target, kept in " + rejectsTable);
+    }
+
+    /**
+     * A write job that failed because a reading session could not start its read: it gave up on a table
+     * lock, or the load's snapshot had ended. The COPY reader explains these itself; Spark's JDBC reader
+     * ({@code source.read-method = JDBC}) hands up the server's error, explained here. Null for any
+     * other failure.
+     */
+    private FullLoadException readFailure(String sourceName, Throwable failure) {
+        SQLException server = null;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof FullLoadException) {
+                return null;
+            }
+            if (cause instanceof SQLException sql && server == null
+                    && ("55P03".equals(sql.getSQLState()) || SourceDialect.endedSnapshot(sql))) {
+                server = sql;
+            }
+        }
+        if (server == null) {
+            return null;
+        }
+        String why;
+        if (SourceDialect.endedSnapshot(server)) {
+            why = SourceDialect.endedSnapshotMessage(server);
+        } else {
+            List<String> holders = List.of();
+            try (SessionPool.Session session = SessionPool.borrow(source, "source", "pg-fullload " + runId + " planner", "plan", null)) {
+                holders = dialect.exclusiveLockHolders(session.connection());
+                session.keep();
+            } catch (SQLException e) {
+                LOG.debug("could not ask the source who holds its locks: {}", e.getMessage());
+            }
+            why = SourceDialect.readerLockWait(server, holders);
+        }
+        FullLoadException explained = new FullLoadException(FailureCategory.LOAD, "cannot read " + sourceName + " from the source: " + why);
+        explained.addSuppressed(failure);
+        return explained;
     }
 
     /**

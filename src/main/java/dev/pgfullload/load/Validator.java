@@ -86,15 +86,46 @@ public final class Validator {
         return CompletableFuture.supplyAsync(() -> {
             try (SessionPool.Session source = SessionPool.borrow(this.source, "source", "pg-fullload validation",
                     "validate", null)) {
-                boolean joined = joinSnapshot(source.connection());
-                long[] measured = measure(source.connection(), sourceRelation(table), sourceExpressions(table), mode);
-                leaveSnapshot(source.connection(), joined);
+                long[] measured;
+                try {
+                    boolean joined = joinSnapshot(source.connection());
+                    measured = measure(source.connection(), sourceRelation(table), sourceExpressions(table), mode);
+                    leaveSnapshot(source.connection(), joined);
+                } catch (SQLException e) {
+                    FullLoadException explained = sourceCountFailure(table, source.connection(), e);
+                    if (explained != null) {
+                        throw explained;
+                    }
+                    throw e;
+                }
                 source.keep();
                 return measured;
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
         }, SOURCE_SIDE);
+    }
+
+    /**
+     * The source's count could not run: it gave up on a table lock ({@code source.lock-timeout}), or the
+     * load's snapshot had ended. The rows are loaded either way; a run with the same run id validates
+     * them. Null for any other failure.
+     */
+    private FullLoadException sourceCountFailure(TargetTable table, Connection session, SQLException failure) {
+        String why;
+        if (SourceDialect.endedSnapshot(failure)) {
+            why = SourceDialect.endedSnapshotMessage(failure);
+        } else if ("55P03".equals(failure.getSQLState())) {
+            why = "the count " + SourceDialect.lockWait(source.lockTimeoutMillis(),
+                    SourceDialect.forUrl(source.url()).exclusiveLockHolders(session)) + "; the rows are loaded: once that"
+                    + " statement has ended, run the load again with the same run id to validate them";
+        } else {
+            return null;
+        }
+        FullLoadException explained = new FullLoadException(FailureCategory.VERIFY, "cannot count the rows of "
+                + table.source().name() + " on the source for validation: " + why);
+        explained.addSuppressed(failure);
+        return explained;
     }
 
     /** As {@link #validate(Connection, TargetTable, boolean, long, long, CompletableFuture)}, measuring the source now. */

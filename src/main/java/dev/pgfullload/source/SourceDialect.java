@@ -152,6 +152,37 @@ public interface SourceDialect {
         return waited + (holders.isEmpty() ? "" : "; exclusive locks on the source: " + String.join("; ", holders));
     }
 
+    /**
+     * Why a reading session gave up on its lock on a table, for messages: from "it waited" to what to
+     * do, with the first line of the server's error and what {@link #exclusiveLockHolders} found.
+     */
+    static String readerLockWait(SQLException timeout, List<String> holders) {
+        return "it waited longer than source.lock-timeout for its lock on the table (" + firstLine(timeout) + "): another"
+                + " session holds the table exclusively, or waits to (an ALTER TABLE, a TRUNCATE, a VACUUM FULL wait for the"
+                + " load's own lock, and every new reader waits behind them); let that statement end, or run it after the load,"
+                + " then run the load again with the same run id to resume it" + (holders.isEmpty() ? ""
+                : "; exclusive locks on the source: " + String.join("; ", holders));
+    }
+
+    /** The server's error for a session that joins the load's snapshot after the session holding it has ended. */
+    static boolean endedSnapshot(SQLException failure) {
+        String message = failure.getMessage();
+        // 42704 (snapshot "..." does not exist): the exporting session has ended, and its snapshot with it.
+        return message != null && (message.contains("invalid snapshot identifier")
+                || "42704".equals(failure.getSQLState()) && message.contains("snapshot"));
+    }
+
+    /** For messages about a failure that {@link #endedSnapshot} recognised: what happened and what to do. */
+    static String endedSnapshotMessage(SQLException failure) {
+        return "the load's snapshot of the source has ended (" + firstLine(failure) + "): the session that held it was"
+                + " closed (a restart of the source, pg_terminate_backend, a network idle timeout); run the load again with the"
+                + " same run id to resume it";
+    }
+
+    private static String firstLine(SQLException failure) {
+        return failure.getMessage() == null ? String.valueOf(failure.getSQLState()) : failure.getMessage().lines().findFirst().orElse("");
+    }
+
     static SourceDialect forUrl(String url) {
         if (url.startsWith("jdbc:postgresql:")) {
             return new PostgresSourceDialect();

@@ -79,10 +79,11 @@ class SourceLocksIT {
 
     /**
      * A small lq.small is one partition, planned from the catalog alone, and its reader meets the lock; a
-     * bigger one is split, and measuring it meets the lock first, in the planner.
+     * bigger one is split, and measuring it meets the lock first, in the planner. Read with Spark's JDBC
+     * source, the driver's question for the query's columns meets it first.
      */
     @ParameterizedTest
-    @CsvSource({"100, 25000, reader", "5000, 2500, planner"})
+    @CsvSource({"100, 25000, reader", "5000, 2500, planner", "100, 25000, jdbc"})
     void aTableThatAnAlterTableWaitsOnAfterTheLoadBeganFailsAloneInsteadOfHangingTheLoad(int smallRows, int rowsPerPartition,
                                                                                         String waiting) throws Exception {
         String source = postgres.createDatabase("src");
@@ -92,7 +93,8 @@ class SourceLocksIT {
         // One table at a time, largest first: lq.small is planned and read after lq.big.
         CompletableFuture<TestingJob.Outcome> load = LoadInFlight.startAndAwaitSnapshot(postgres, source, settings,
                 "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1",
-                "load.rows-per-partition=" + rowsPerPartition, "source.lock-timeout=1s");
+                "load.rows-per-partition=" + rowsPerPartition, "source.lock-timeout=1s",
+                "source.read-method=" + (waiting.equals("jdbc") ? "JDBC" : "COPY"));
         LoadInFlight.awaitPrepared(postgres, target, "lq.small");
 
         // An ALTER TABLE waits for the snapshot's lock on lq.small, and every new lock on lq.small waits behind it.
@@ -124,6 +126,13 @@ class SourceLocksIT {
                         + " then run the load again with the same run id to resume it; exclusive locks on the source: lq.small:"
                         + " waited for by pid " + pid + " (PostgreSQL JDBC Driver, active: ALTER TABLE lq.small ADD COLUMN added"
                         + " integer)", error);
+            } else if (waiting.equals("jdbc")) {
+                assertEquals("cannot read lq.small from the source: it waited longer than source.lock-timeout for its lock on"
+                        + " the table (ERROR: canceling statement due to lock timeout): another session holds the table"
+                        + " exclusively, or waits to (an ALTER TABLE, a TRUNCATE, a VACUUM FULL wait for the load's own lock, and"
+                        + " every new reader waits behind them); let that statement end, or run it after the load, then run the"
+                        + " load again with the same run id to resume it; exclusive locks on the source: lq.small: waited for by"
+                        + " pid " + pid + " (PostgreSQL JDBC Driver, active: ALTER TABLE lq.small ADD COLUMN added integer)", error);
             } else {
                 assertEquals("cannot plan the read of lq.small: the planner waited source.lock-timeout (1 s) for a lock on a"
                         + " source table and gave up; exclusive locks on the source: lq.small: waited for by pid " + pid
@@ -137,14 +146,16 @@ class SourceLocksIT {
         }
     }
 
-    @Test
-    void aSnapshotWhoseSessionEndsMidLoadFailsTheReadsThatComeAfterWithAMessageThatSaysSo() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"COPY, 'cannot start reading partition 0 from the source'", "JDBC, 'cannot read le.small from the source'"})
+    void aSnapshotWhoseSessionEndsMidLoadFailsTheReadsThatComeAfterWithAMessageThatSaysSo(String readMethod, String start)
+            throws Exception {
         String source = postgres.createDatabase("src");
         String target = postgres.createDatabase("dst");
         LoadInFlight.createBigAndSmall(postgres, source, "le", 100);
         Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"le.%\"] }");
         CompletableFuture<TestingJob.Outcome> load = LoadInFlight.startAndAwaitSnapshot(postgres, source, settings,
-                "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1");
+                "load.target-table-prep-mode=DROP_AND_CREATE", "load.max-full-load-subtasks=1", "source.read-method=" + readMethod);
         LoadInFlight.awaitPrepared(postgres, target, "le.small");
         // The snapshot's session ends (a restart, a kill, a network idle timeout), and its snapshot with it.
         assertEquals(1, Sql.count(postgres, source, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
@@ -154,11 +165,68 @@ class SourceLocksIT {
         TestingJob.Outcome outcome = load.get(180, TimeUnit.SECONDS);
         assertEquals(4, outcome.status(), outcome.out() + outcome.err());
         String error = ReportFile.read(outcome.report()).table("le.small").get("error").asText();
-        assertTrue(error.matches("cannot start reading partition 0 from the source: the load's snapshot of the source has"
+        assertTrue(error.matches(start + ": the load's snapshot of the source has"
                 + " ended [(]ERROR: snapshot \"[0-9A-F-]+\" does not exist[)]: the session that held it was closed [(]a restart"
                 + " of the source, pg_terminate_backend, a network idle timeout[)]; run the load again with the same run id"
                 + " to resume it"), error);
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM le.small"));
+    }
+
+    /**
+     * The source's count for validation runs after the rows, behind an exclusive lock that queued once the
+     * table's reader held its own: the table fails with a message that says its rows are in, and the same
+     * run id validates them once the lock is gone, writing nothing again.
+     */
+    @Test
+    void aValidationCountThatMeetsALockFailsTheTableAndTheSameRunIdValidatesItAfterwards() throws Exception {
+        String source = postgres.createDatabase("src");
+        String target = postgres.createDatabase("dst");
+        LoadInFlight.createBigAndSmall(postgres, source, "lv", 10);
+        Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"lv.big\"] }");
+        String[] arguments = {"--set", "load.target-table-prep-mode=DROP_AND_CREATE", "--set", "load.rows-per-partition=1000000",
+                "--set", "source.lock-timeout=1s", "--run-id", "lv-validate"};
+        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.runArguments(settings, arguments));
+        // The table's one reader holds its lock on lv.big: what asks for one after it queues behind the LOCK below.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> load.isDone()
+                || Sql.count(postgres, source, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        + " WHERE l.relation = 'lv.big'::regclass AND l.granted AND a.application_name = 'pg-fullload reader'") > 0);
+        try (Connection locker = postgres.connect(source); Statement statement = locker.createStatement()) {
+            int pid = pid(locker);
+            locker.setAutoCommit(false);
+            CompletableFuture<Void> lock = CompletableFuture.runAsync(() -> {
+                try {
+                    statement.execute("LOCK TABLE lv.big IN ACCESS EXCLUSIVE MODE");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.isDone() || Sql.count(postgres, source,
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid + " AND wait_event_type = 'Lock'") == 1);
+
+            TestingJob.Outcome outcome = load.get(180, TimeUnit.SECONDS);
+            assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+            ReportFile report = ReportFile.read(outcome.report());
+            assertEquals("failed", report.table("lv.big").get("state").asText());
+            assertEquals("cannot count the rows of lv.big on the source for validation: the count waited source.lock-timeout"
+                    + " (1 s) for a lock on a source table and gave up; exclusive locks on the source: lv.big: waited for by pid "
+                    + pid + " (PostgreSQL JDBC Driver, active: LOCK TABLE lv.big IN ACCESS EXCLUSIVE MODE); the rows are loaded:"
+                    + " once that statement has ended, run the load again with the same run id to validate them",
+                    report.table("lv.big").get("error").asText());
+            assertEquals(200000, Sql.count(postgres, target, "SELECT count(*) FROM lv.big"));
+            // The load let its snapshot go, and the LOCK TABLE got its lock.
+            lock.get(60, TimeUnit.SECONDS);
+            locker.rollback();
+        }
+
+        TestingJob.Outcome again = TestingJob.runArguments(settings, arguments);
+        assertEquals(0, again.status(), again.out() + again.err());
+        ReportFile report = ReportFile.read(again.report());
+        assertEquals("loaded", report.table("lv.big").get("state").asText());
+        assertEquals(0, report.table("lv.big").get("rowsRead").asLong(), "every partition was committed by the first attempt");
+        assertEquals("row count matches (200000)", report.table("lv.big").get("note").asText());
+        assertEquals(200000, Sql.count(postgres, target, "SELECT count(*) FROM lv.big"));
+        assertEquals("VALIDATED", Sql.scalar(postgres, target, "SELECT state FROM fullload_control.tables"
+                + " WHERE run_id = 'lv-validate' AND target_table = 'lv.big'"));
     }
 
     private static int pid(Connection connection) throws Exception {

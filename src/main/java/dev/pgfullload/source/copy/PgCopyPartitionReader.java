@@ -5,6 +5,7 @@ import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.jdbc.SessionPool;
 import dev.pgfullload.source.PostgresSourceDialect;
+import dev.pgfullload.source.SourceDialect;
 import dev.pgfullload.write.CopyFieldType;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -94,22 +95,13 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
             List<String> holders = "55P03".equals(e.getSQLState())
                     ? new PostgresSourceDialect().exclusiveLockHolders(connection) : List.of();
             closeQuietly();
-            if (e.getMessage() != null && (e.getMessage().contains("invalid snapshot identifier")
-                    || "42704".equals(e.getSQLState()) && e.getMessage().contains("snapshot"))) {
-                // 42704: the exporting session has ended, and its snapshot with it.
-                throw explained("cannot start reading partition " + partition.index() + " from the source:"
-                        + " the load's snapshot of the source has ended (" + e.getMessage().lines().findFirst().orElse("")
-                        + "): the session that held it was closed (a restart of the source, pg_terminate_backend, a network"
-                        + " idle timeout); run the load again with the same run id to resume it", e);
+            if (SourceDialect.endedSnapshot(e)) {
+                throw explained("cannot start reading partition " + partition.index() + " from the source: "
+                        + SourceDialect.endedSnapshotMessage(e), e);
             }
             if ("55P03".equals(e.getSQLState())) {
-                throw explained("cannot start reading partition " + partition.index() + " from the source:"
-                        + " it waited longer than source.lock-timeout for its lock on the table (" + e.getMessage().lines()
-                        .findFirst().orElse("") + "): another session holds the table exclusively, or waits to (an ALTER"
-                        + " TABLE, a TRUNCATE, a VACUUM FULL wait for the load's own lock, and every new reader waits behind"
-                        + " them); let that statement end, or run it after the load, then run the load again with the same run"
-                        + " id to resume it" + (holders.isEmpty() ? "" : "; exclusive locks on the source: "
-                        + String.join("; ", holders)), e);
+                throw explained("cannot start reading partition " + partition.index() + " from the source: "
+                        + SourceDialect.readerLockWait(e, holders), e);
             }
             throw new IllegalStateException("cannot start reading partition " + partition.index() + " from the source: "
                     + e.getMessage(), e);
