@@ -73,11 +73,13 @@ public record ConnectionSettings(String url, String user, String password, int f
         int query = url.indexOf('?');
         if (query >= 0) {
             String[] parameters = url.substring(query + 1).split("&", -1);
-            for (int i = 0; i < parameters.length; i++) {
-                if (parameters[i].startsWith("options=")) {
-                    // The URL's options win over the properties' in pgjdbc: the setting joins them there.
-                    String options = URLDecoder.decode(parameters[i].substring("options=".length()), StandardCharsets.UTF_8);
-                    parameters[i] = "options=" + URLEncoder.encode(options + " " + setting, StandardCharsets.UTF_8).replace("+", "%20");
+            // pgjdbc takes the URL's options over the properties', and the last of several (a bare "options" is empty).
+            for (int i = parameters.length - 1; i >= 0; i--) {
+                if (parameters[i].equals("options") || parameters[i].startsWith("options=")) {
+                    String options = parameters[i].equals("options") ? ""
+                            : URLDecoder.decode(parameters[i].substring("options=".length()), StandardCharsets.UTF_8);
+                    String joined = options.isBlank() ? setting : options + " " + setting;
+                    parameters[i] = "options=" + URLEncoder.encode(joined, StandardCharsets.UTF_8).replace("+", "%20");
                     return new ConnectionSettings(url.substring(0, query + 1) + String.join("&", parameters), user, password,
                             fetchSize, properties, tls, lockTimeoutMillis);
                 }

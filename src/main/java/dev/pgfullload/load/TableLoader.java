@@ -214,7 +214,7 @@ public final class TableLoader {
             if (cause instanceof FullLoadException) {
                 return null;
             }
-            if (cause instanceof SQLException sql && server == null
+            if (cause instanceof SQLException sql && server == null && fromSparkJdbcSource(sql)
                     && ("55P03".equals(sql.getSQLState()) || SourceDialect.endedSnapshot(sql))) {
                 server = sql;
             }
@@ -224,13 +224,13 @@ public final class TableLoader {
         }
         String why;
         if (SourceDialect.endedSnapshot(server)) {
-            why = SourceDialect.endedSnapshotMessage(server);
+            why = SourceDialect.endedSnapshotMessage(server) + "; run the load again with the same run id to resume it";
         } else {
             List<String> holders = List.of();
             try (SessionPool.Session session = SessionPool.borrow(source, "source", "pg-fullload " + runId + " planner", "plan", null)) {
                 holders = dialect.exclusiveLockHolders(session.connection());
                 session.keep();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 LOG.debug("could not ask the source who holds its locks: {}", e.getMessage());
             }
             why = SourceDialect.readerLockWait(server, holders);
@@ -238,6 +238,20 @@ public final class TableLoader {
         FullLoadException explained = new FullLoadException(FailureCategory.LOAD, "cannot read " + sourceName + " from the source: " + why);
         explained.addSuppressed(failure);
         return explained;
+    }
+
+    /**
+     * Whether pgjdbc raised {@code failure} for Spark's JDBC source, on the driver (the query's columns) or
+     * in a task (its read): its first caller outside the driver is in Spark's JDBC package. The target's
+     * errors, which a write raises through the same job, come from pg-fullload's writer instead.
+     */
+    static boolean fromSparkJdbcSource(SQLException failure) {
+        for (StackTraceElement frame : failure.getStackTrace()) {
+            if (!frame.getClassName().startsWith("org.postgresql.")) {
+                return frame.getClassName().startsWith("org.apache.spark.sql.execution.datasources.jdbc.");
+            }
+        }
+        return false;
     }
 
     /**
@@ -252,14 +266,22 @@ public final class TableLoader {
         if (!refused.isEmpty()) {
             LOG.warn("{}: the target refused rows in partitions {}; writing them again in isolation ({})", table.name(), refused,
                     dataErrorPolicy);
-            Dataset<Row> again = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(),
-                    refused.stream().map(partitions::get).toList(), false);
-            List<CopyFieldType> textTypes = new ArrayList<>();
-            for (StructField field : again.schema().fields()) {
-                textTypes.add(CopyFieldType.of(field.dataType()));
+            List<PartitionResult> isolated;
+            try {
+                Dataset<Row> again = new TableReader(spark, dialect, source, readMethod, snapshot).read(table.source(),
+                        refused.stream().map(partitions::get).toList(), false);
+                List<CopyFieldType> textTypes = new ArrayList<>();
+                for (StructField field : again.schema().fields()) {
+                    textTypes.add(CopyFieldType.of(field.dataType()));
+                }
+                isolated = write(internalRows(again), spec.isolating(textTypes, refused));
+            } catch (Exception e) {
+                FullLoadException explained = readFailure(table.source().name().toString(), e);
+                if (explained != null) {
+                    throw explained;
+                }
+                throw e;
             }
-            WriteSpec isolating = spec.isolating(textTypes, refused);
-            List<PartitionResult> isolated = write(internalRows(again), isolating);
             for (PartitionResult result : isolated) {
                 if (result.dataError() != null) {
                     throw new FullLoadException(FailureCategory.LOAD, result.dataError()

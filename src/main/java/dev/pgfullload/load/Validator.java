@@ -114,7 +114,8 @@ public final class Validator {
     private FullLoadException sourceCountFailure(TargetTable table, Connection session, SQLException failure) {
         String why;
         if (SourceDialect.endedSnapshot(failure)) {
-            why = SourceDialect.endedSnapshotMessage(failure);
+            why = SourceDialect.endedSnapshotMessage(failure) + "; the rows are loaded: run the load again with the same run id"
+                    + " to validate them";
         } else if ("55P03".equals(failure.getSQLState())) {
             why = "the count " + SourceDialect.lockWait(source.lockTimeoutMillis(),
                     SourceDialect.forUrl(source.url()).exclusiveLockHolders(session)) + "; the rows are loaded: once that"

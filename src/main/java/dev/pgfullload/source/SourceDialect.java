@@ -172,11 +172,10 @@ public interface SourceDialect {
                 || "42704".equals(failure.getSQLState()) && message.contains("snapshot"));
     }
 
-    /** For messages about a failure that {@link #endedSnapshot} recognised: what happened and what to do. */
+    /** For messages about a failure that {@link #endedSnapshot} recognised: what happened, for the caller to add what to do. */
     static String endedSnapshotMessage(SQLException failure) {
         return "the load's snapshot of the source has ended (" + firstLine(failure) + "): the session that held it was"
-                + " closed (a restart of the source, pg_terminate_backend, a network idle timeout); run the load again with the"
-                + " same run id to resume it";
+                + " closed (a restart of the source, pg_terminate_backend, a network idle timeout)";
     }
 
     private static String firstLine(SQLException failure) {

@@ -106,7 +106,8 @@ public final class TableReader {
         // Spark's JDBC source runs it on each new session before its query, in the transaction the rows are then
         // fetched in. BEGIN starts that transaction in autocommit; when the driver has begun one already (autocommit
         // off to fetch), the server only warns, and BEGIN's isolation level still applies, as nothing has read yet.
-        String init = dialect.readingSessionStatement(snapshot, false);
+        // The init statement sets it again, for a pooler that drops startup options it does not know.
+        String init = dialect.readingSessionStatement(snapshot, false, source.lockTimeoutMillis());
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);
         }

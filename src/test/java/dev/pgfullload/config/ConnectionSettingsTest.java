@@ -67,6 +67,17 @@ class ConnectionSettingsTest {
         assertEquals("jdbc:postgresql://h/app?ssl=true&options=-c%20statement_timeout%3D0%20-c%20lock_timeout%3D30000ms"
                 + "&loadBalanceHosts=true", inUrl.url());
         assertEquals(Map.of(), inUrl.properties());
+        // As pgjdbc reads the URL back.
+        assertEquals("-c statement_timeout=0 -c lock_timeout=30000ms", org.postgresql.Driver.parseURL(inUrl.url(), null)
+                .getProperty("options"));
+        // pgjdbc takes the last of two options parameters, and a bare one as empty, over the properties': so does the setting.
+        ConnectionSettings twice = new ConnectionSettings("jdbc:postgresql://h/app?options=-c%20a%3D1&options=-c%20b%3D2", null,
+                null, 0, Map.of("options", "-c c=3")).withStartupSetting("lock_timeout", "1ms");
+        assertEquals("-c b=2 -c lock_timeout=1ms", org.postgresql.Driver.parseURL(twice.url(), twice.driverProperties())
+                .getProperty("options"));
+        ConnectionSettings bare = url("jdbc:postgresql://h/app?options&ssl=true").withStartupSetting("lock_timeout", "1ms");
+        assertEquals("jdbc:postgresql://h/app?options=-c%20lock_timeout%3D1ms&ssl=true", bare.url());
+        assertEquals("-c lock_timeout=1ms", org.postgresql.Driver.parseURL(bare.url(), null).getProperty("options"));
     }
 
     @Test

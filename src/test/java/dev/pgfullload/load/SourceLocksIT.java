@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -174,8 +175,9 @@ class SourceLocksIT {
 
     /**
      * The source's count for validation runs after the rows, behind an exclusive lock that queued once the
-     * table's reader held its own: the table fails with a message that says its rows are in, and the same
-     * run id validates them once the lock is gone, writing nothing again.
+     * table was read: the table fails with a message that says its rows are in, and the same run id
+     * validates them once the lock is gone, writing nothing again. The order is made certain on the
+     * target: its partition record waits until the source's LOCK TABLE queues.
      */
     @Test
     void aValidationCountThatMeetsALockFailsTheTableAndTheSameRunIdValidatesItAfterwards() throws Exception {
@@ -185,23 +187,32 @@ class SourceLocksIT {
         Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables { \"include\" = [\"lv.big\"] }");
         String[] arguments = {"--set", "load.target-table-prep-mode=DROP_AND_CREATE", "--set", "load.rows-per-partition=1000000",
                 "--set", "source.lock-timeout=1s", "--run-id", "lv-validate"};
-        CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.runArguments(settings, arguments));
-        // The table's one reader holds its lock on lv.big: what asks for one after it queues behind the LOCK below.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> load.isDone()
-                || Sql.count(postgres, source, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                        + " WHERE l.relation = 'lv.big'::regclass AND l.granted AND a.application_name = 'pg-fullload reader'") > 0);
-        try (Connection locker = postgres.connect(source); Statement statement = locker.createStatement()) {
+        try (Connection gate = postgres.connect(target); Statement gateStatement = gate.createStatement();
+             Connection locker = postgres.connect(source); Statement lockStatement = locker.createStatement()) {
+            CompletableFuture<TestingJob.Outcome> load = CompletableFuture.supplyAsync(() -> TestingJob.runArguments(settings, arguments));
+            LoadInFlight.awaitPrepared(postgres, target, "lv.big");
+            // The partition's writer may COPY, but its record of the commit (an INSERT) waits for this lock.
+            gate.setAutoCommit(false);
+            gateStatement.execute("LOCK TABLE fullload_control.partitions IN EXCLUSIVE MODE");
+            assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.partitions"),
+                    "the partition committed before the gate closed");
+            await().atMost(Duration.ofSeconds(60)).until(() -> load.isDone() || Sql.count(postgres, target,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%partitions%'") == 1);
+            assertFalse(load.isDone(), () -> "the load ended before its partition was recorded: " + load.join().out());
+
+            // The rows are read: a LOCK TABLE queues behind the load's snapshot, and the count will queue behind it.
             int pid = pid(locker);
             locker.setAutoCommit(false);
             CompletableFuture<Void> lock = CompletableFuture.runAsync(() -> {
                 try {
-                    statement.execute("LOCK TABLE lv.big IN ACCESS EXCLUSIVE MODE");
+                    lockStatement.execute("LOCK TABLE lv.big IN ACCESS EXCLUSIVE MODE");
                 } catch (java.sql.SQLException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            await().atMost(Duration.ofSeconds(30)).until(() -> load.isDone() || Sql.count(postgres, source,
+            await().atMost(Duration.ofSeconds(30)).until(() -> Sql.count(postgres, source,
                     "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid + " AND wait_event_type = 'Lock'") == 1);
+            gate.rollback();
 
             TestingJob.Outcome outcome = load.get(180, TimeUnit.SECONDS);
             assertEquals(4, outcome.status(), outcome.out() + outcome.err());

@@ -97,7 +97,7 @@ final class PgCopyPartitionReader implements PartitionReader<InternalRow> {
             closeQuietly();
             if (SourceDialect.endedSnapshot(e)) {
                 throw explained("cannot start reading partition " + partition.index() + " from the source: "
-                        + SourceDialect.endedSnapshotMessage(e), e);
+                        + SourceDialect.endedSnapshotMessage(e) + "; run the load again with the same run id to resume it", e);
             }
             if ("55P03".equals(e.getSQLState())) {
                 throw explained("cannot start reading partition " + partition.index() + " from the source: "
