@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -85,7 +86,7 @@ public record ConnectionSettings(String url, String user, String password, int f
                 }
             }
         }
-        Map<String, String> withSetting = new java.util.HashMap<>(properties);
+        Map<String, String> withSetting = new HashMap<>(properties);
         withSetting.merge("options", setting, (given, added) -> given + " " + added);
         return new ConnectionSettings(url, user, password, fetchSize, withSetting, tls, lockTimeoutMillis);
     }

@@ -203,8 +203,8 @@ public final class TableLoader {
     }
 
     /**
-     * A write job that failed because a reading session could not start its read: it gave up on a table
-     * lock, or the load's snapshot had ended. The COPY reader explains these itself; Spark's JDBC reader
+     * A DataFrame or a write job that failed because a source session could not start its read: it gave
+     * up on a table lock, or the load's snapshot had ended. The COPY reader explains these itself; Spark's JDBC reader
      * ({@code source.read-method = JDBC}) hands up the server's error, explained here. Null for any
      * other failure.
      */
