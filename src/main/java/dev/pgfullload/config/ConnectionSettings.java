@@ -1,10 +1,6 @@
 package dev.pgfullload.config;
 
 import java.io.Serializable;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -62,33 +58,6 @@ public record ConnectionSettings(String url, String user, String password, int f
         String server = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
         return new ConnectionSettings(url.substring(0, start + 2) + server + url.substring(start + 2 + servers.length()), user,
                 password, fetchSize, properties, tls, lockTimeoutMillis);
-    }
-
-    /**
-     * These settings with {@code -c name=value} sent in the startup packet (pgjdbc's {@code options}), after
-     * any options the URL or the properties give, so it holds from a session's first statement: for
-     * sessions pg-fullload does not open itself, such as those of Spark's JDBC source.
-     */
-    public ConnectionSettings withStartupSetting(String name, String value) {
-        String setting = "-c " + name + "=" + value;
-        int query = url.indexOf('?');
-        if (query >= 0) {
-            String[] parameters = url.substring(query + 1).split("&", -1);
-            // pgjdbc takes the URL's options over the properties', and the last of several (a bare "options" is empty).
-            for (int i = parameters.length - 1; i >= 0; i--) {
-                if (parameters[i].equals("options") || parameters[i].startsWith("options=")) {
-                    String options = parameters[i].equals("options") ? ""
-                            : URLDecoder.decode(parameters[i].substring("options=".length()), StandardCharsets.UTF_8);
-                    String joined = options.isBlank() ? setting : options + " " + setting;
-                    parameters[i] = "options=" + URLEncoder.encode(joined, StandardCharsets.UTF_8).replace("+", "%20");
-                    return new ConnectionSettings(url.substring(0, query + 1) + String.join("&", parameters), user, password,
-                            fetchSize, properties, tls, lockTimeoutMillis);
-                }
-            }
-        }
-        Map<String, String> withSetting = new HashMap<>(properties);
-        withSetting.merge("options", setting, (given, added) -> given + " " + added);
-        return new ConnectionSettings(url, user, password, fetchSize, withSetting, tls, lockTimeoutMillis);
     }
 
     /** Driver properties: the extra ones, then the TLS ones, then user and password. */

@@ -1,6 +1,7 @@
 package dev.pgfullload.source;
 
 import dev.pgfullload.config.ConnectionSettings;
+import dev.pgfullload.jdbc.LockTimeoutConnectionProvider;
 import dev.pgfullload.source.copy.PgCopyDataSource;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -97,17 +98,16 @@ public final class TableReader {
     }
 
     private Dataset<Row> readWithJdbc(String select, List<ReadPartition> partitions) {
-        // source.lock-timeout from the start of each session: Spark's JDBC source asks the driver's session for the
-        // query's columns before any init statement, and that question waits for a lock on the table as a read does.
-        ConnectionSettings source = this.source.lockTimeoutMillis() > 0
-                ? this.source.withStartupSetting("lock_timeout", this.source.lockTimeoutMillis() + "ms") : this.source;
         Properties properties = source.driverProperties();
         properties.setProperty("fetchsize", String.valueOf(source.fetchSize()));
+        if (source.lockTimeoutMillis() > 0) {
+            // source.lock-timeout from the start of each session, the driver's question for the query's columns included.
+            LockTimeoutConnectionProvider.options(properties, source.lockTimeoutMillis());
+        }
         // Spark's JDBC source runs it on each new session before its query, in the transaction the rows are then
         // fetched in. BEGIN starts that transaction in autocommit; when the driver has begun one already (autocommit
         // off to fetch), the server only warns, and BEGIN's isolation level still applies, as nothing has read yet.
-        // The init statement sets it again, for a pooler that drops startup options it does not know.
-        String init = dialect.readingSessionStatement(snapshot, false, source.lockTimeoutMillis());
+        String init = dialect.readingSessionStatement(snapshot, false);
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);
         }

@@ -46,41 +46,6 @@ class ConnectionSettingsTest {
     }
 
     @Test
-    void aStartupSettingJoinsTheOptionsTheUrlOrThePropertiesGive() {
-        ConnectionSettings plain = new ConnectionSettings("jdbc:postgresql://h/app?ssl=true", "u", "p", 500,
-                Map.of("sslmode", "require"), null, 1_000);
-        ConnectionSettings set = plain.withStartupSetting("lock_timeout", "1000ms");
-        assertEquals("jdbc:postgresql://h/app?ssl=true", set.url());
-        assertEquals(Map.of("sslmode", "require", "options", "-c lock_timeout=1000ms"), set.properties());
-        assertEquals("-c lock_timeout=1000ms", set.driverProperties().getProperty("options"));
-        assertEquals(List.of("u", "p", 500, 1_000L), List.of(set.user(), set.password(), set.fetchSize(), set.lockTimeoutMillis()));
-
-        // The properties' options are kept, and the setting comes after them.
-        ConnectionSettings withOptions = new ConnectionSettings("jdbc:postgresql://h/app", null, null, 0,
-                Map.of("options", "-c search_path=app"));
-        assertEquals("-c search_path=app -c lock_timeout=5ms",
-                withOptions.withStartupSetting("lock_timeout", "5ms").properties().get("options"));
-
-        // pgjdbc prefers the URL's options to the properties': the setting joins them in the URL, encoded.
-        ConnectionSettings inUrl = url("jdbc:postgresql://h/app?ssl=true&options=-c%20statement_timeout%3D0&loadBalanceHosts=true")
-                .withStartupSetting("lock_timeout", "30000ms");
-        assertEquals("jdbc:postgresql://h/app?ssl=true&options=-c%20statement_timeout%3D0%20-c%20lock_timeout%3D30000ms"
-                + "&loadBalanceHosts=true", inUrl.url());
-        assertEquals(Map.of(), inUrl.properties());
-        // As pgjdbc reads the URL back.
-        assertEquals("-c statement_timeout=0 -c lock_timeout=30000ms", org.postgresql.Driver.parseURL(inUrl.url(), null)
-                .getProperty("options"));
-        // pgjdbc takes the last of two options parameters, and a bare one as empty, over the properties': so does the setting.
-        ConnectionSettings twice = new ConnectionSettings("jdbc:postgresql://h/app?options=-c%20a%3D1&options=-c%20b%3D2", null,
-                null, 0, Map.of("options", "-c c=3")).withStartupSetting("lock_timeout", "1ms");
-        assertEquals("-c b=2 -c lock_timeout=1ms", org.postgresql.Driver.parseURL(twice.url(), twice.driverProperties())
-                .getProperty("options"));
-        ConnectionSettings bare = url("jdbc:postgresql://h/app?options&ssl=true").withStartupSetting("lock_timeout", "1ms");
-        assertEquals("jdbc:postgresql://h/app?options=-c%20lock_timeout%3D1ms&ssl=true", bare.url());
-        assertEquals("-c lock_timeout=1ms", org.postgresql.Driver.parseURL(bare.url(), null).getProperty("options"));
-    }
-
-    @Test
     void redactedUrlReplacesThePasswordParameter() {
         assertEquals("jdbc:postgresql://h/app?user=u&password=***&ssl=true",
                 url("jdbc:postgresql://h/app?user=u&password=s3cr3t&ssl=true").redactedUrl());
