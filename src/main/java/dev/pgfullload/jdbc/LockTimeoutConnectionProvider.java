@@ -49,7 +49,7 @@ public final class LockTimeoutConnectionProvider extends JdbcConnectionProvider 
     public Connection getConnection(Driver driver, scala.collection.immutable.Map<String, String> options) {
         JDBCOptions jdbc = new JDBCOptions(options);
         Properties properties = jdbc.asConnectionProperties();
-        properties.remove(LOCK_TIMEOUT_MILLIS);
+        properties.stringPropertyNames().stream().filter(LOCK_TIMEOUT_MILLIS::equalsIgnoreCase).forEach(properties::remove);
         long millis = Long.parseLong(options.get(LOCK_TIMEOUT_MILLIS).get());
         try {
             Connection connection = driver.connect(jdbc.url(), properties);
@@ -59,7 +59,11 @@ public final class LockTimeoutConnectionProvider extends JdbcConnectionProvider 
             try (Statement statement = connection.createStatement()) {
                 statement.execute(Connections.lockTimeoutStatement(millis));
             } catch (SQLException e) {
-                connection.close();
+                try {
+                    connection.close();
+                } catch (SQLException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
                 throw e;
             }
             return connection;

@@ -100,14 +100,16 @@ public final class TableReader {
     private Dataset<Row> readWithJdbc(String select, List<ReadPartition> partitions) {
         Properties properties = source.driverProperties();
         properties.setProperty("fetchsize", String.valueOf(source.fetchSize()));
-        if (source.lockTimeoutMillis() > 0) {
+        if (source.lockTimeoutMillis() > 0 && dialect.lockTimeoutStatement(source.lockTimeoutMillis()) != null) {
             // source.lock-timeout from the start of each session, the driver's question for the query's columns included.
             LockTimeoutConnectionProvider.options(properties, source.lockTimeoutMillis());
         }
         // Spark's JDBC source runs it on each new session before its query, in the transaction the rows are then
         // fetched in. BEGIN starts that transaction in autocommit; when the driver has begun one already (autocommit
         // off to fetch), the server only warns, and BEGIN's isolation level still applies, as nothing has read yet.
-        String init = dialect.readingSessionStatement(snapshot, false);
+        // It sets the lock timeout again inside that transaction, for a pooler that hands each transaction to a
+        // different server session.
+        String init = dialect.readingSessionStatement(snapshot, false, source.lockTimeoutMillis());
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);
         }
