@@ -119,14 +119,9 @@ public interface SourceDialect {
         return null;
     }
 
-    /** {@link #snapshotStatement} followed by {@link #sessionInitStatement}, either of them null, or null. */
-    default String readingSessionStatement(String snapshot, boolean open) {
-        return readingSessionStatement(snapshot, open, 0);
-    }
-
     /**
-     * As {@link #readingSessionStatement(String, boolean)}, with {@link #lockTimeoutStatement} between
-     * the two when {@code lockTimeoutMillis} is not 0.
+     * {@link #snapshotStatement}, then {@link #lockTimeoutStatement} when {@code lockTimeoutMillis} is not
+     * 0, then {@link #sessionInitStatement}; any of them null, or null.
      */
     default String readingSessionStatement(String snapshot, boolean open, long lockTimeoutMillis) {
         List<String> statements = new java.util.ArrayList<>();
