@@ -94,15 +94,19 @@ public final class PostgresSourceDialect implements SourceDialect {
                         WHERE dep.classid = 'pg_catalog.pg_class'::regclass AND dep.refclassid = 'pg_catalog.pg_class'::regclass
                           AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' LIMIT 1)) AS sequence,
                    CASE
-                       -- money's binary form depends on lc_monetary; xml's drops the XML declaration.
-                       WHEN t.typname IN ('money', '_money', 'xml', '_xml') THEN false
+                       -- money's binary form depends on lc_monetary; xml's drops the XML declaration; the binary form of
+                       -- regclass, regtype and the other reg* types is the object's OID in the source, meaningless elsewhere.
+                       WHEN t.typname IN ('money', '_money', 'xml', '_xml') OR (tn.nspname = 'pg_catalog' AND t.typname ~ '^_?reg') THEN false
                        WHEN t.typcategory = 'A' THEN
-                           (SELECT en.nspname = 'pg_catalog' AND e.typtype IN ('b', 'r', 'm')
+                           (SELECT en.nspname = 'pg_catalog' AND e.typtype IN ('b', 'r', 'm') AND e.typname !~ '^reg'
+                                   AND e.typsend::oid <> 0 AND e.typreceive::oid <> 0
                             FROM pg_catalog.pg_type e JOIN pg_catalog.pg_namespace en ON en.oid = e.typnamespace WHERE e.oid = t.typelem)
-                       WHEN tn.nspname = 'pg_catalog' THEN t.typtype IN ('b', 'r', 'm')
+                       -- aclitem and a few other built-in types have no binary form at all.
+                       WHEN tn.nspname = 'pg_catalog' THEN t.typtype IN ('b', 'r', 'm') AND t.typsend::oid <> 0 AND t.typreceive::oid <> 0
                        WHEN t.typtype = 'e' THEN true
                        WHEN t.typtype = 'd' THEN
-                           (SELECT bn.nspname = 'pg_catalog' AND b.typtype = 'b' AND b.typcategory <> 'A' AND b.typname <> 'money'
+                           (SELECT bn.nspname = 'pg_catalog' AND b.typtype = 'b' AND b.typcategory <> 'A' AND b.typname NOT IN ('money', 'xml')
+                                   AND b.typname !~ '^reg' AND b.typsend::oid <> 0 AND b.typreceive::oid <> 0
                             FROM pg_catalog.pg_type b JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace WHERE b.oid = t.typbasetype)
                        ELSE false
                    END AS binary_portable
@@ -472,8 +476,9 @@ public final class PostgresSourceDialect implements SourceDialect {
     @Override
     public String selectExpression(SourceColumn column, boolean binary) {
         String name = Identifiers.quote(column.name());
-        if (binary && column.kind() == ColumnKind.TEXT_FORM) {
-            return name;
+        if (column.readAsBinary(binary)) {
+            // A json or jsonb array becomes text[] in the target: its elements' text, in text[]'s binary form.
+            return column.kind() == ColumnKind.JSON ? name + "::text[] AS " + name : name;
         }
         return switch (column.kind()) {
             case SMALLINT, INTEGER, BIGINT, BOOLEAN, REAL, DOUBLE, STRING, BINARY -> name;

@@ -37,4 +37,12 @@ public record SourceColumn(String name, int position, String typeName, ColumnKin
     public boolean generated() {
         return generatedExpression != null;
     }
+
+    /**
+     * Read in a binary form (a Spark binary value) by a binary COPY: a {@link ColumnKind#TEXT_FORM} column in
+     * its own type's form, and a json or jsonb array, which becomes a text array, in text[]'s.
+     */
+    public boolean readAsBinary(boolean binary) {
+        return binary && (kind == ColumnKind.TEXT_FORM || (kind == ColumnKind.JSON && typeName.endsWith("[]")));
+    }
 }

@@ -19,7 +19,7 @@ public interface SourceDialect {
 
     /**
      * The select-list expression that reads {@code column} in the form its {@link ColumnKind} travels in;
-     * with {@code binary}, a {@link ColumnKind#TEXT_FORM} column is read in its own binary form instead.
+     * with {@code binary}, a column for which {@link SourceColumn#readAsBinary} holds is read in a binary form instead.
      */
     String selectExpression(SourceColumn column, boolean binary);
 

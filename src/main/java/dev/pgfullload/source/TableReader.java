@@ -55,8 +55,8 @@ public final class TableReader {
     }
 
     /**
-     * @param binary read {@link ColumnKind#TEXT_FORM} columns in their own binary form, as binary
-     *               values for a binary COPY into a target column of the same type (COPY method only)
+     * @param binary read the columns {@link SourceColumn#readAsBinary} names in a binary form, as binary
+     *               values for a binary COPY into a target column of that type (COPY method only)
      */
     public Dataset<Row> read(SourceTable table, List<ReadPartition> partitions, boolean binary) {
         return switch (method) {
@@ -68,7 +68,7 @@ public final class TableReader {
     private Dataset<Row> readWithCopy(SourceTable table, String select, List<ReadPartition> partitions, boolean binary) {
         List<StructField> fields = new ArrayList<>();
         for (SourceColumn column : table.dataColumns()) {
-            DataType type = binary && column.kind() == ColumnKind.TEXT_FORM ? DataTypes.BinaryType : sparkType(column.kind());
+            DataType type = column.readAsBinary(binary) ? DataTypes.BinaryType : sparkType(column.kind());
             fields.add(DataTypes.createStructField(column.name(), type, true));
         }
         List<String> queries = partitions.stream().map(partition -> select + " " + partition.sql()).toList();
@@ -113,15 +113,8 @@ public final class TableReader {
         if (init != null) {
             properties.setProperty("sessionInitStatement", init);
         }
-        List<String> froms = partitions.stream().map(ReadPartition::from).distinct().toList();
-        if (froms.size() == 1) {
-            // Spark's JDBC source takes one table expression and a WHERE predicate per partition.
-            String[] predicates = partitions.stream().map(partition -> partition.where() == null ? "TRUE" : partition.where())
-                    .toArray(String[]::new);
-            return spark.read().jdbc(source.url(), "(" + select + " " + froms.get(0) + ") AS pgfullload_source", predicates,
-                    properties);
-        }
-        // Partitions that read different relations (a partitioned table, leaf by leaf): one read each, united.
+        // One read per partition, its condition inside the query, united: Spark's own predicates would go outside it,
+        // where a split column is already in its text form (numeric, date/time keys) or not there at all (ctid).
         Dataset<Row> union = null;
         for (ReadPartition partition : partitions) {
             Dataset<Row> part = spark.read().jdbc(source.url(), "(" + select + " " + partition.sql() + ") AS pgfullload_source",

@@ -10,6 +10,7 @@ import dev.pgfullload.source.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,8 +18,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What follows the rows, on the driver: primary keys, unique and exclusion constraints and secondary
@@ -32,8 +36,8 @@ public final class PostLoad {
     private PostLoad() {
     }
 
-    /** Runs after {@code table}'s rows are committed; returns the statements it ran. */
-    public static List<String> afterTable(Connection target, TargetTable table, boolean created, LoadSettings settings)
+    /** Runs after {@code table}'s rows are committed. */
+    public static void afterTable(Connection target, TargetTable table, boolean created, LoadSettings settings)
             throws SQLException {
         synchronousCommit(target);
         List<String> statements = new ArrayList<>();
@@ -72,9 +76,8 @@ public final class PostLoad {
             run(target, statements);
         }
         if (settings.resetSequences()) {
-            statements.addAll(resetSequences(target, table));
+            resetSequences(target, table);
         }
-        return statements;
     }
 
     /**
@@ -139,22 +142,82 @@ public final class PostLoad {
         }
     }
 
-    private static List<String> resetSequences(Connection target, TargetTable table) throws SQLException {
-        List<String> statements = new ArrayList<>();
+    /**
+     * Moves each sequence behind a loaded column past the loaded values, so that the next row the
+     * application inserts does not take a value already there: to the largest value, within the
+     * sequence's bounds, of every column of the table that draws from it (the smallest, for a descending
+     * sequence); a value outside its bounds is one the sequence never hands out. A sequence whose next
+     * value is already past them is left where it is: it never goes back, as another table may share it.
+     */
+    private static void resetSequences(Connection target, TargetTable table) throws SQLException {
         List<TargetColumn> columns = table.columns();
         List<String> serial = serialSequences(target, table.name(), columns);
+        Map<String, List<String>> columnsOf = new LinkedHashMap<>();
         for (int i = 0; i < columns.size(); i++) {
-            TargetColumn column = columns.get(i);
-            String sequence = serial.get(i) != null ? serial.get(i) : namedSequence(target, column);
+            String sequence = serial.get(i) != null ? serial.get(i) : namedSequence(target, columns.get(i));
             if (sequence != null) {
-                String statement = TargetSql.resetSequence(Identifiers.literal(sequence), table.name(), column.name());
-                try (Statement reset = target.createStatement()) {
-                    reset.execute(statement);
-                }
-                statements.add(statement);
+                columnsOf.computeIfAbsent(sequence, key -> new ArrayList<>()).add(columns.get(i).name());
             }
         }
-        return statements;
+        for (Map.Entry<String, List<String>> entry : columnsOf.entrySet()) {
+            resetSequence(target, table.name(), entry.getKey(), entry.getValue());
+        }
+    }
+
+    /**
+     * Sets {@code sequence} (a quoted name) past the values of {@code columns} it could hand out, in a
+     * transaction that holds a lock keyed by the sequence: tables loaded at once that share it take turns.
+     */
+    private static void resetSequence(Connection target, TableName table, String sequence, List<String> columns) throws SQLException {
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try {
+            try (Statement statement = target.createStatement()) {
+                statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + Identifiers.literal(sequence) + "::regclass::oid::bigint)");
+            }
+            resetLockedSequence(target, table, sequence, columns);
+            target.commit();
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static void resetLockedSequence(Connection target, TableName table, String sequence, List<String> columns)
+            throws SQLException {
+        BigDecimal last;
+        boolean called;
+        BigDecimal increment;
+        BigDecimal min;
+        BigDecimal max;
+        String state = target.getMetaData().getDatabaseMajorVersion() >= 10
+                ? "SELECT s.last_value, s.is_called, p.seqincrement, p.seqmin, p.seqmax FROM " + sequence
+                        + " s, pg_catalog.pg_sequence p WHERE p.seqrelid = " + Identifiers.literal(sequence) + "::regclass"
+                : "SELECT last_value, is_called, increment_by, min_value, max_value FROM " + sequence;
+        try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(state)) {
+            rows.next();
+            last = rows.getBigDecimal(1);
+            called = rows.getBoolean(2);
+            increment = rows.getBigDecimal(3);
+            min = rows.getBigDecimal(4);
+            max = rows.getBigDecimal(5);
+        }
+        boolean descending = increment.signum() < 0;
+        String extreme = columns.stream().map(column -> (descending ? "min" : "max") + "(CASE WHEN " + Identifiers.quote(column)
+                + " BETWEEN " + min.toPlainString() + " AND " + max.toPlainString() + " THEN " + Identifiers.quote(column) + " END)")
+                .collect(Collectors.joining(", ", descending ? "least(" : "greatest(", ")"));
+        BigDecimal loaded;
+        try (Statement statement = target.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT " + extreme + "::numeric FROM " + table.quoted())) {
+            rows.next();
+            loaded = rows.getBigDecimal(1);
+        }
+        BigDecimal next = called ? last.add(increment) : last;
+        if (loaded != null && (descending ? next.compareTo(loaded) >= 0 : next.compareTo(loaded) <= 0)) {
+            run(target, List.of("SELECT pg_catalog.setval(" + Identifiers.literal(sequence) + "::regclass, " + loaded.toPlainString() + ")"));
+        }
     }
 
     /** Per column, in order, the serial or identity sequence the target gives it, or null: one query for the table. */

@@ -93,12 +93,6 @@ public final class TargetSql {
         return "ALTER TABLE " + table.quoted() + " ADD CONSTRAINT " + quote(name) + " " + definition;
     }
 
-    /** Sets the sequence behind {@code column} past the largest value loaded; an empty table leaves it alone. */
-    public static String resetSequence(String sequenceRegclassLiteral, TableName table, String column) {
-        return "SELECT pg_catalog.setval(" + sequenceRegclassLiteral + "::regclass, m) FROM (SELECT max(" + quote(column)
-                + ") AS m FROM " + table.quoted() + ") loaded WHERE m IS NOT NULL";
-    }
-
     public static String dropTables(Collection<TableName> tables) {
         return "DROP TABLE " + tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
     }
@@ -120,8 +114,10 @@ public final class TargetSql {
         return copyIn(table, columns, false);
     }
 
+    /** With no columns (a table of none, or only generated ones), COPY takes the table's rows with no column list. */
     public static String copyIn(TableName table, List<String> columns, boolean binary) {
-        return "COPY " + table.quoted() + " (" + quotedList(columns) + ") FROM STDIN" + (binary ? " (FORMAT binary)" : "");
+        return "COPY " + table.quoted() + (columns.isEmpty() ? "" : " (" + quotedList(columns) + ")") + " FROM STDIN"
+                + (binary ? " (FORMAT binary)" : "");
     }
 
     public static String quotedList(List<String> names) {
