@@ -506,7 +506,8 @@ public final class SettingsLoader {
                     problem(key, "each pattern is schema.table, with % and _ wildcards", text);
                 }
             }
-            return patterns;
+            // A list whose every pattern was refused has had its problems said; null keeps it from being called empty too.
+            return patterns.isEmpty() && !texts.isEmpty() ? null : patterns;
         }
 
         List<ParallelLoad> parallelLoad(String key) {

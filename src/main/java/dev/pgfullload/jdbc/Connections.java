@@ -5,6 +5,7 @@ import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.schema.Identifiers;
 
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -78,7 +79,18 @@ public final class Connections {
         String sslMode = settings.tls().mode() != null ? settings.tls().mode()
                 : settings.properties().getOrDefault("sslmode", "prefer (the driver's default)");
         String advice;
-        if (message.contains("does not support SSL")) {
+        Throwable unresolved = e.getCause();
+        while (unresolved != null && !(unresolved instanceof UnknownHostException)) {
+            unresolved = unresolved.getCause();
+        }
+        if (message.contains("Invalid sslmode value")) {
+            advice = "the " + side + " connection asks for an SSL mode the driver does not know (" + firstLine + "): use one of"
+                    + " disable, allow, prefer, require, verify-ca or verify-full in " + side + ".ssl.mode (or sslmode in "
+                    + side + ".url or " + side + ".properties)";
+        } else if (unresolved != null) {
+            advice = "cannot reach the " + side + " server at " + settings.endpoint() + ": its host name does not resolve ("
+                    + unresolved + "): check the host in " + side + ".url, and the name service (DNS, /etc/hosts) of this machine";
+        } else if (message.contains("does not support SSL")) {
             advice = "the " + side + " server at " + settings.endpoint() + " does not support SSL, and " + side
                     + ".ssl.mode = " + sslMode + " requires it (" + firstLine + "): turn ssl on in the server's"
                     + " postgresql.conf, or set " + side + ".ssl.mode = prefer or disable if the network is trusted";

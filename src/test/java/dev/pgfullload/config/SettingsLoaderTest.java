@@ -318,6 +318,14 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void anIncludeListOfOnlyRefusedPatternsIsNotCalledEmptyToo() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("tables.include=[\"actor\"]")));
+        assertEquals(List.of("fullload.tables.include: each pattern is schema.table, with % and _ wildcards (got actor)"),
+                e.problems());
+    }
+
+    @Test
     void aLockTimeoutIsADurationPostgreSqlCanTake() {
         assertEquals(0, SettingsLoader.load(null, urlsAnd("source.lock-timeout=0")).source().lockTimeoutMillis());
         assertEquals(1_500, SettingsLoader.load(null, urlsAnd("source.lock-timeout=1500ms")).source().lockTimeoutMillis());

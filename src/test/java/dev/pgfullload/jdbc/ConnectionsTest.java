@@ -6,6 +6,7 @@ import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import org.junit.jupiter.api.Test;
 
+import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -78,5 +79,23 @@ class ConnectionsTest {
                 + " jdbc:postgresql://db.example.com:6432/app_copy?password=***: check target.user and the password"
                 + " (target.password or target.password-file)", e.getMessage());
         assertFalse(e.getMessage().contains("Pw-Secret") || e.getMessage().contains("In-Url"));
+    }
+
+    @Test
+    void anUnknownSslModeIsASettingNotAnUnreachableServer() {
+        FullLoadException e = Connections.connectFailure(TARGET, "target", new SQLException("Invalid sslmode value: bogus", "08001"));
+        assertEquals("the target connection asks for an SSL mode the driver does not know (Invalid sslmode value: bogus): use"
+                + " one of disable, allow, prefer, require, verify-ca or verify-full in target.ssl.mode (or sslmode in target.url"
+                + " or target.properties)", e.getMessage());
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolveIsNamed() {
+        SQLException failed = new SQLException("The connection attempt failed.", "08001",
+                new UnknownHostException("db.example.com"));
+        FullLoadException e = Connections.connectFailure(TARGET, "target", failed);
+        assertEquals("cannot reach the target server at db.example.com:6432: its host name does not resolve"
+                + " (java.net.UnknownHostException: db.example.com): check the host in target.url, and the name service (DNS,"
+                + " /etc/hosts) of this machine", e.getMessage());
     }
 }
