@@ -31,19 +31,24 @@ public record CheckReport(String source, String target, PrepMode prepMode, Trigg
      * @param estimatedRows the source catalog's estimate
      * @param partitions the read partitions it would be split into
      * @param typeChanges each column whose type changes, as {@code name source-type -> target-type}
+     * @param keptTypeDifferences for a kept table, each column whose type is not the source column's, as
+     *                            {@code name source-type -> kept-type}
      */
     public record PlannedTable(String source, String target, String preparation, String triggers, long estimatedRows,
-                               int partitions, List<String> typeChanges) {
+                               int partitions, List<String> typeChanges, List<String> keptTypeDifferences) {
 
         public PlannedTable {
             typeChanges = List.copyOf(typeChanges);
+            keptTypeDifferences = List.copyOf(keptTypeDifferences);
         }
 
         /** The table's line of the plan. */
         public String line() {
             return source + " -> " + target + ": " + preparation + "; triggers " + triggers + "; about " + estimatedRows
                     + (estimatedRows == 1 ? " row; " : " rows; ") + partitions + (partitions == 1 ? " read partition; " : " read partitions; ")
-                    + (typeChanges.isEmpty() ? "no type change" : "type changes: " + String.join(", ", typeChanges));
+                    + (!keptTypeDifferences.isEmpty() ? "the kept table's types differ (each value is parsed into them): "
+                            + String.join(", ", keptTypeDifferences)
+                    : typeChanges.isEmpty() ? "no type change" : "type changes: " + String.join(", ", typeChanges));
         }
     }
 

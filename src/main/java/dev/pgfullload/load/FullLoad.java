@@ -320,9 +320,11 @@ public final class FullLoad {
                 case DO_NOTHING -> "keep (rows are added)";
             };
         }
+        // A kept table keeps its own column types: the source's changes (json-as-text ...) are not made to it.
+        boolean kept = findings.inspection() != null && !findings.resuming() && findings.inspection().kept().contains(table.name());
         List<String> typeChanges = new ArrayList<>();
         for (TargetColumn column : table.columns()) {
-            if (column.typeChanged()) {
+            if (column.typeChanged() && !kept) {
                 String sourceType = table.source().columns().stream().filter(candidate -> candidate.name().equals(column.sourceName()))
                         .map(SourceColumn::typeName).findFirst().orElse("?");
                 typeChanges.add(column.name() + " " + sourceType + " -> " + column.typeName());
@@ -343,7 +345,8 @@ public final class FullLoad {
             }
         }
         return new CheckReport.PlannedTable(table.source().name().toString(), table.name().toString(), preparation,
-                settings.load().triggerMode().name(), table.source().estimatedRows(), partitions, typeChanges);
+                settings.load().triggerMode().name(), table.source().estimatedRows(), partitions, typeChanges,
+                kept ? findings.inspection().typeDifferences().getOrDefault(table.name(), List.of()) : List.of());
     }
 
     /** A session that refuses to write: --check must leave both databases as they were. */

@@ -7,6 +7,7 @@ import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ForeignKey;
+import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.source.UserType;
 import org.slf4j.Logger;
@@ -46,8 +47,14 @@ public final class TargetPreparer {
             """;
 
     private static final String COLUMNS_SQL = """
-            SELECT a.attrelid, a.attname, a.attnotnull, a.atthasdef
+            SELECT a.attrelid, a.attname, a.attnotnull, a.atthasdef,
+                   -- Schema-qualified as the source's discovery prints it (search_path = pg_catalog).
+                   CASE WHEN tn.nspname = 'pg_catalog' OR NOT pg_catalog.pg_type_is_visible(t.oid)
+                        THEN pg_catalog.format_type(a.atttypid, a.atttypmod)
+                        ELSE pg_catalog.quote_ident(tn.nspname) || '.' || pg_catalog.format_type(a.atttypid, a.atttypmod) END
             FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+            JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
             WHERE a.attrelid = ANY (?::text[]::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attrelid, a.attnum
             """;
@@ -214,15 +221,16 @@ public final class TargetPreparer {
                     + String.join("; ", conflicts) + ". Select the dependent objects too, drop them first,"
                     + " or use load.target-table-prep-mode = DO_NOTHING"));
         }
+        Map<TableName, List<String>> typeDifferences = new TreeMap<>();
         if (mode != PrepMode.DROP_AND_CREATE) {
-            checkColumns(target, existing, selected).ifPresent(problems::add);
+            checkColumns(target, existing, selected, typeDifferences).ifPresent(problems::add);
         }
         List<ForeignKey> amongSelected = foreignKeys.stream()
                 .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
                 .filter(key -> mode != PrepMode.DROP_AND_CREATE)
                 .toList();
         Set<TableName> kept = mode == PrepMode.DROP_AND_CREATE ? Set.of() : existing.keySet();
-        return new Inspection(existing, kept, amongSelected, problems);
+        return new Inspection(existing, kept, amongSelected, problems, typeDifferences);
     }
 
     /** The schemas of the tables and of the user types they need. */
@@ -337,19 +345,27 @@ public final class TargetPreparer {
         return conflicts;
     }
 
+    /**
+     * The problems of kept tables whose columns cannot take the source's rows; and, into
+     * {@code typeDifferences}, each kept column whose type is not the source column's, as
+     * {@code name source-type -> kept-type}: its values are parsed into the kept type, which may refuse
+     * them (the data-error policy then decides) or hold them differently.
+     */
     private static Optional<Problem> checkColumns(Connection target, Map<TableName, Long> existing,
-                                                  Map<TableName, TargetTable> selected)
+                                                  Map<TableName, TargetTable> selected, Map<TableName, List<String>> typeDifferences)
             throws SQLException {
         if (existing.isEmpty()) {
             return Optional.empty();
         }
         Map<Long, Map<String, boolean[]>> columnsByOid = new HashMap<>();
+        Map<Long, Map<String, String>> typesByOid = new HashMap<>();
         try (PreparedStatement statement = target.prepareStatement(COLUMNS_SQL)) {
             statement.setArray(1, target.createArrayOf("text", oidArray(existing.values())));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     columnsByOid.computeIfAbsent(rows.getLong(1), key -> new LinkedHashMap<>())
                             .put(rows.getString(2), new boolean[] {rows.getBoolean(3), rows.getBoolean(4)});
+                    typesByOid.computeIfAbsent(rows.getLong(1), key -> new HashMap<>()).put(rows.getString(2), rows.getString(5));
                 }
             }
         }
@@ -357,6 +373,22 @@ public final class TargetPreparer {
         for (Map.Entry<TableName, Long> entry : existing.entrySet()) {
             Map<String, boolean[]> targetColumns = columnsByOid.getOrDefault(entry.getValue(), Map.of());
             TargetTable table = selected.get(entry.getKey());
+            Map<String, String> keptTypes = typesByOid.getOrDefault(entry.getValue(), Map.of());
+            List<String> differences = new ArrayList<>();
+            for (TargetColumn column : table.columns()) {
+                String kept = keptTypes.get(column.name());
+                String from = table.source().columns().stream().filter(candidate -> candidate.name().equals(column.sourceName()))
+                        .map(SourceColumn::typeName).findFirst().orElse(null);
+                if (!column.generated() && kept != null && from != null && !from.equals(kept)) {
+                    differences.add(column.name() + " " + from + " -> " + kept);
+                }
+            }
+            if (!differences.isEmpty()) {
+                typeDifferences.put(entry.getKey(), differences);
+                LOG.warn("{} is kept with column types other than the source's: {}; each value is parsed into the kept"
+                        + " type, which may refuse it (errors.data-error-policy) or hold it differently", entry.getKey(),
+                        String.join(", ", differences));
+            }
             Set<String> sourceColumns = new HashSet<>(table.dataColumnNames());
             List<String> missing = table.dataColumnNames().stream()
                     .filter(name -> !targetColumns.containsKey(name)).toList();
@@ -429,14 +461,16 @@ public final class TargetPreparer {
      * @param foreignKeys the foreign keys among the selected tables that the target keeps
      * @param problems every reason preparation would refuse; empty when it can go ahead
      */
+    /** @param typeDifferences for each kept table whose column types are not the source's, those columns */
     public record Inspection(Map<TableName, Long> existing, Set<TableName> kept, List<ForeignKey> foreignKeys,
-                             List<Problem> problems) {
+                             List<Problem> problems, Map<TableName, List<String>> typeDifferences) {
 
         public Inspection {
             existing = java.util.Collections.unmodifiableMap(new TreeMap<>(existing));
             kept = Set.copyOf(kept);
             foreignKeys = List.copyOf(foreignKeys);
             problems = List.copyOf(problems);
+            typeDifferences = Map.copyOf(typeDifferences);
         }
     }
 
