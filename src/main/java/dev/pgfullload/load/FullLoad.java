@@ -619,8 +619,7 @@ public final class FullLoad {
             } catch (SQLException e) {
                 String message = "rows loaded, but foreign key " + key.name() + " could not be added: " + e.getMessage();
                 LOG.error("{}: {}", referencing.name(), message);
-                byTarget.put(result.target(), new TableLoadResult(result.source(), result.target(), TableState.FAILED,
-                        result.rowsRead(), result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(), message));
+                byTarget.put(result.target(), result.withState(TableState.FAILED, message));
             }
         }
         return List.copyOf(byTarget.values());
@@ -697,11 +696,16 @@ public final class FullLoad {
             session.keep();
             Connection driver = session.connection();
             ControlTables.TableRecord record = control.tables(driver, runId).get(targetName);
+            // What earlier attempts of the run committed: the report tells it apart from what this attempt does.
+            Map<Integer, Long> before = control.committedPartitions(driver, runId, table.name());
+            long rowsBefore = before.values().stream().mapToLong(Long::longValue).sum();
             if (record != null && (record.state() == ControlTables.State.LOADED || record.state() == ControlTables.State.VALIDATED)) {
                 LOG.info("{} was loaded by an earlier attempt of run {}: skipped", targetName, runId);
-                return new TableLoadResult(sourceName, targetName, TableState.LOADED, 0, record.rows(), 0, 0, 0,
-                        null, "loaded by an earlier attempt of this run");
+                return new TableLoadResult(sourceName, targetName, TableState.LOADED, 0, 0, 0, 0, 0,
+                        null, "loaded by an earlier attempt of this run", record.rows(), before.size());
             }
+            long rejectedBefore = control.rejectedRows(driver, runId, table.name());
+            TableLoadResult loaded = null;
             try {
                 if (disableTriggers) {
                     triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
@@ -709,11 +713,21 @@ public final class FullLoad {
                     control.triggersDisabled(driver, runId, table.name());
                     TriggerSwitch.disable(triggers, table.name());
                 }
-                TableLoadResult loaded = loader.load(table, created, new ControlPlans(driver));
-                long rows = control.committedPartitions(driver, runId, table.name()).values().stream().mapToLong(Long::longValue).sum();
+                loaded = loader.load(table, created, new ControlPlans(driver));
+                Map<Integer, Long> committed = control.committedPartitions(driver, runId, table.name());
+                long rows = committed.values().stream().mapToLong(Long::longValue).sum();
                 if (rows != loaded.rowsWritten()) {
                     throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
                             + " rows, the writers reported " + loaded.rowsWritten());
+                }
+                loaded = new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(),
+                        rows - rowsBefore, loaded.bytes(), loaded.durationMillis(), committed.size() - before.size(), null,
+                        loaded.note(), rowsBefore, before.size());
+                long rejected = control.rejectedRows(driver, runId, table.name());
+                // Counted over every attempt: a retry whose partitions were all committed before fails as the first did.
+                if (rejected > settings.maxRejectedRows()) {
+                    throw new FullLoadException(FailureCategory.LOAD, "the target refused " + rejected + " rows, more than"
+                            + " errors.max-rejected-rows (" + settings.maxRejectedRows() + "); they are in " + control.rejectsTable());
                 }
                 Validator validator = new Validator(settings, sourceSnapshot,
                         snapshotSource == null ? settings.source() : snapshotSource);
@@ -724,13 +738,12 @@ public final class FullLoad {
                 } catch (SQLException | RuntimeException e) {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
-                String validation = validator.validate(driver, table, created, rows,
-                        control.rejectedRows(driver, runId, table.name()), sourceSide, new ControlPlans(driver));
+                String validation = validator.validate(driver, table, created, rows, rejected, sourceSide, new ControlPlans(driver));
                 control.finished(driver, runId, table.name(),
                         validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
                 String note = loaded.note() == null ? validation : validation == null ? loaded.note() : loaded.note() + "; " + validation;
-                return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), rows,
-                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, note);
+                return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), loaded.rowsWritten(),
+                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, note, rowsBefore, before.size());
             } catch (Exception e) {
                 String message = describe(e);
                 LOG.error("Loading {} into {} failed: {}", sourceName, targetName, message);
@@ -738,14 +751,28 @@ public final class FullLoad {
                 if (stop) {
                     stopping = true;
                 }
+                // The partitions committed before the failure stay in the target: the report counts them.
+                Map<Integer, Long> committed = before;
+                long rejectedNow = rejectedBefore;
+                try {
+                    committed = control.committedPartitions(driver, runId, table.name());
+                    rejectedNow = control.rejectedRows(driver, runId, table.name());
+                } catch (SQLException countFailure) {
+                    LOG.error("Could not count the committed partitions of {}: {}", targetName, countFailure.getMessage());
+                }
+                long rows = committed.values().stream().mapToLong(Long::longValue).sum();
                 try {
                     control.finished(driver, runId, table.name(), stop ? ControlTables.State.FAILED : ControlTables.State.SUSPENDED,
-                            0, message);
+                            rows, message);
                 } catch (SQLException recordFailure) {
                     LOG.error("Could not record the failure of {} in the control tables: {}", targetName, recordFailure.getMessage());
                 }
-                return new TableLoadResult(sourceName, targetName, TableState.FAILED,
-                        0, 0, 0, (System.nanoTime() - started) / 1_000_000, 0, message);
+                long written = rows - rowsBefore;
+                // Without the writers' figures (their job failed), what was read is what the committed partitions took.
+                long read = loaded != null ? loaded.rowsRead() : written + rejectedNow - rejectedBefore;
+                return new TableLoadResult(sourceName, targetName, TableState.FAILED, read, written,
+                        loaded != null ? loaded.bytes() : 0, (System.nanoTime() - started) / 1_000_000,
+                        committed.size() - before.size(), message, null, rowsBefore, before.size());
             } finally {
                 if (triggers != null) {
                     enableAgain(triggers, table.name());

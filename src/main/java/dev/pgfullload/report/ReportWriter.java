@@ -37,6 +37,7 @@ public final class ReportWriter {
         }
         totals.put("rowsWritten", report.totalRowsWritten());
         totals.put("bytes", report.totalBytes());
+        totals.put("rowsCommittedBefore", report.tables().stream().mapToLong(TableLoadResult::rowsCommittedBefore).sum());
         ArrayNode preparation = root.putArray("preparation");
         report.preparation().forEach(preparation::add);
         ArrayNode tables = root.putArray("tables");
@@ -51,6 +52,8 @@ public final class ReportWriter {
             node.put("durationMillis", table.durationMillis());
             node.put("rowsPerSecond", table.rowsPerSecond());
             node.put("partitions", table.partitions());
+            node.put("rowsCommittedBefore", table.rowsCommittedBefore());
+            node.put("partitionsCommittedBefore", table.partitionsCommittedBefore());
             node.put("error", table.error());
             node.put("note", table.note());
         }
@@ -81,9 +84,11 @@ public final class ReportWriter {
                         table.rowsWritten(), table.bytes(), String.format(Locale.ROOT, "%.2f", table.durationMillis() / 1000.0),
                         table.rowsPerSecond(), table.error() == null ? "" : table.error());
             }
-            out.printf("totals: %d tables, %d loaded, %d failed, %d skipped, %d rows, %d bytes%n", report.tables().size(),
+            long before = report.tables().stream().mapToLong(TableLoadResult::rowsCommittedBefore).sum();
+            out.printf("totals: %d tables, %d loaded, %d failed, %d skipped, %d rows, %d bytes%s%n", report.tables().size(),
                     report.count(TableState.LOADED), report.count(TableState.FAILED), report.count(TableState.SKIPPED),
-                    report.totalRowsWritten(), report.totalBytes());
+                    report.totalRowsWritten(), report.totalBytes(),
+                    before == 0 ? "" : " (and " + before + " rows committed by earlier attempts of the run)");
         }
         out.println();
     }

@@ -101,6 +101,10 @@ class ValidationIT {
         assertThat(report.table("shop.customer").get("error").asText()).startsWith("validation failed: the checksum of the rows differs");
         assertEquals("loaded", report.table("shop.product").get("state").asText());
         assertEquals("rows and checksum match (50 rows)", report.table("shop.product").get("note").asText());
+        // Its rows are in the target all the same: a failure after the rows reports them.
+        assertEquals(300, report.table("shop.customer").get("rowsWritten").asLong());
+        assertEquals(300, report.table("shop.customer").get("rowsRead").asLong());
+        assertEquals(1, report.table("shop.customer").get("partitions").asInt());
     }
 
     /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
