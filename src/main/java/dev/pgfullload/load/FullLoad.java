@@ -136,7 +136,8 @@ public final class FullLoad {
             if (previous != null) {
                 LOG.info("Run {} was recorded before (state {}): {}", runId, previous.state(),
                         resuming ? "resuming it" : "it stopped before its preparation finished, which runs again");
-                preparationActions.add("resumed run " + runId + " (it was " + previous.state() + ")");
+                preparationActions.add("resumed run " + runId + ("failed".equals(previous.state())
+                        ? " (its last attempt failed)" : " (it was " + previous.state() + ")"));
             }
             List<TargetTable> tables = findings.tables();
             List<TableName> names = tables.stream().map(TargetTable::name).toList();
@@ -193,11 +194,14 @@ public final class FullLoad {
             if (settings.validateForeignKeys() && triggerMode != TriggerMode.NONE) {
                 results = checkForeignKeys(target, results, preparationActions);
             }
-            boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
+            List<String> leftOver = unfinishedElsewhere(target, results);
+            boolean succeeded = leftOver.isEmpty() && results.stream().allMatch(result -> result.state() == TableState.LOADED);
             control.finishRun(target, runId, succeeded);
             return new RunReport(runId, started, Instant.now(), succeeded,
                     succeeded ? null : FailureCategory.LOAD.name(),
-                    succeeded ? null : "one or more tables were not loaded", preparationActions, results, settings.toString());
+                    succeeded ? null : !leftOver.isEmpty() ? "run " + runId + " has tables that this attempt did not load and"
+                            + " that are not finished: " + String.join(", ", leftOver)
+                            : "one or more tables were not loaded", preparationActions, results, settings.toString());
         } catch (SQLException e) {
             return failed(started, preparationActions, new FullLoadException(FailureCategory.LOAD, e.getMessage(), e));
         } catch (FullLoadException e) {
@@ -208,6 +212,23 @@ public final class FullLoad {
                 snapshotStart.thenAccept(SourceSnapshot::close);
             }
         }
+    }
+
+    /**
+     * Tables recorded for this run that are not among this attempt's and did not finish: a run is never
+     * marked succeeded while one of its tables is not loaded.
+     */
+    private List<String> unfinishedElsewhere(Connection target, List<TableLoadResult> results) throws SQLException {
+        Set<String> attempted = new java.util.HashSet<>();
+        results.forEach(result -> attempted.add(result.target()));
+        List<String> unfinished = new ArrayList<>();
+        control.tables(target, runId).forEach((name, record) -> {
+            if (!attempted.contains(name) && record.state() != ControlTables.State.LOADED
+                    && record.state() != ControlTables.State.VALIDATED) {
+                unfinished.add(name + " (" + record.state() + ")");
+            }
+        });
+        return unfinished;
     }
 
     private static SourceSnapshot joined(CompletableFuture<SourceSnapshot> start) {
@@ -438,6 +459,7 @@ public final class FullLoad {
             tables = transform(catalog, Preflight.installedExtensions(target), problems);
             inspection = TargetPreparer.inspect(target, tables, settings.load().targetTablePrepMode());
             resuming = resuming(target);
+            problems.addAll(runIdProblems(target));
             if (!resuming) {
                 problems.addAll(inspection.problems());
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
@@ -534,6 +556,43 @@ public final class FullLoad {
         } catch (SQLException e) {
             // No privilege on the control tables: PrivilegeCheck reports it.
             return false;
+        }
+    }
+
+    /**
+     * A run id names one load: one that succeeded is not run again (its tables could have changed since,
+     * and running it again would load nothing and report success), and one resumed keeps the settings
+     * that decide what it writes. Empty when the control tables cannot tell.
+     */
+    private List<Problem> runIdProblems(Connection target) {
+        try {
+            if (!control.exists(target)) {
+                return List.of();
+            }
+            ControlTables.RunRecord previous = control.run(target, runId);
+            ControlTables.RunHistory history = control.history(target, runId);
+            if (previous == null || history == null) {
+                return List.of();
+            }
+            if ("succeeded".equals(previous.state())) {
+                return List.of(Problem.preflight("run " + runId + " succeeded at " + (history.endedAt() == null ? "an unknown time"
+                        : history.endedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        + ": a run id loads once; to load again, pass a new --run-id"));
+            }
+            if (!previous.prepared()) {
+                // Its preparation never finished: it runs again from the start, with these settings.
+                return List.of();
+            }
+            List<String> differing = RunSettings.differences(history.settings(), settings.toString());
+            if (differing.isEmpty()) {
+                return List.of();
+            }
+            return List.of(Problem.preflight("run " + runId + " was started with other settings, and resuming it with these"
+                    + " would mix two loads: " + String.join(", ", differing) + "; run it again with the settings it started"
+                    + " with, or pass a new --run-id to start a new load"));
+        } catch (SQLException e) {
+            // No privilege on the control tables: PrivilegeCheck reports it.
+            return List.of();
         }
     }
 

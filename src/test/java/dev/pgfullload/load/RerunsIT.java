@@ -77,4 +77,57 @@ class RerunsIT {
         assertEquals("failed", Sql.scalar(postgres, db[1], "SELECT state FROM fullload_control.runs WHERE run_id = 'limit-1'"));
         assertEquals(4000, Sql.count(postgres, db[1], "SELECT count(*) FROM t.a"));
     }
+
+    @Test
+    void aRunIdThatSucceededIsRefusedAndNothingIsLoadedOrReportedAsLoaded() {
+        String[] db = databases("rr_done");
+        Path settings = TestingJob.settingsFile(directory, postgres, db[0], db[1], "fullload.tables.include = [\"t.b\"]");
+        TestingJob.Outcome first = TestingJob.runArguments(settings, "--run-id", "done-1");
+        assertEquals(0, first.status(), first.out() + first.err());
+        String endedAt = Sql.scalar(postgres, db[1], "SELECT to_char(ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+                + " FROM fullload_control.runs WHERE run_id = 'done-1'");
+        postgres.execute(db[1], "TRUNCATE t.b");
+
+        TestingJob.Outcome again = TestingJob.runArguments(settings, "--run-id", "done-1");
+        assertEquals(3, again.status(), again.out() + again.err());
+        ReportFile report = ReportFile.read(again.report());
+        assertThat(report.error()).startsWith("run done-1 succeeded at " + endedAt)
+                .endsWith(": a run id loads once; to load again, pass a new --run-id");
+        assertEquals(List.of(), List.copyOf(report.tables().keySet()));
+        assertEquals(0, Sql.count(postgres, db[1], "SELECT count(*) FROM t.b"));
+
+        TestingJob.Outcome check = TestingJob.runArguments(settings, "--run-id", "done-1", "--check");
+        assertEquals(3, check.status(), check.out() + check.err());
+        assertThat(check.out()).contains("run done-1 succeeded at " + endedAt);
+    }
+
+    @Test
+    void aResumeWithSettingsThatDecideTheOutcomeChangedIsRefusedNamingThem() {
+        String[] db = databases("rr_changed");
+        // t.a fails (refused rows under STOP_TASK), t.b loads: the run is left failed, to be resumed.
+        Path settings = TestingJob.settingsFile(directory, postgres, db[0], db[1], "fullload.tables.include = [\"t.%\"]");
+        TestingJob.Outcome first = TestingJob.runArguments(settings, "--run-id", "changed-1");
+        assertEquals(4, first.status(), first.out() + first.err());
+
+        TestingJob.Outcome changed = TestingJob.runArguments(settings, "--run-id", "changed-1", "--set", "tables.include=[\"t.b\"]",
+                "--set", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD");
+        assertEquals(3, changed.status(), changed.out() + changed.err());
+        assertEquals("run changed-1 was started with other settings, and resuming it with these would mix two loads:"
+                        + " fullload.load.target-table-prep-mode (DO_NOTHING, now TRUNCATE_BEFORE_LOAD),"
+                        + " fullload.tables.include ([\"t.%\"], now [\"t.b\"]); run it again with the settings it started with,"
+                        + " or pass a new --run-id to start a new load",
+                ReportFile.read(changed.report()).error());
+        assertEquals("failed", Sql.scalar(postgres, db[1], "SELECT state FROM fullload_control.runs WHERE run_id = 'changed-1'"));
+        assertEquals(1000, Sql.count(postgres, db[1], "SELECT count(*) FROM t.b"));
+
+        // The same settings resume it: t.b is not loaded again, and is reported as committed by the earlier attempt.
+        TestingJob.Outcome resumed = TestingJob.runArguments(settings, "--run-id", "changed-1");
+        assertEquals(4, resumed.status(), resumed.out() + resumed.err());
+        ReportFile report = ReportFile.read(resumed.report());
+        JsonNode b = report.table("t.b");
+        assertEquals("loaded", b.get("state").asText());
+        assertEquals(0, b.get("rowsWritten").asLong(), b.toString());
+        assertEquals(1000, b.get("rowsCommittedBefore").asLong(), b.toString());
+        assertThat(report.root().get("preparation").toString()).contains("resumed run changed-1 (its last attempt failed)");
+    }
 }
