@@ -230,20 +230,7 @@ public final class Validator {
     public static List<ForeignKeyViolation> foreignKeyViolations(Connection target, java.util.Set<TableName> loaded)
             throws SQLException {
         List<ForeignKeyViolation> violations = new ArrayList<>();
-        List<Object[]> keys = new ArrayList<>();
-        // A foreign key on a partitioned table has copies on its partitions (PostgreSQL 11 and later): count it once.
-        String own = target.getMetaData().getDatabaseMajorVersion() >= 11 ? "con.conparentid = 0" : "TRUE";
-        try (Statement statement = target.createStatement();
-             ResultSet rows = statement.executeQuery(TARGET_FOREIGN_KEYS_SQL.formatted(own))) {
-            while (rows.next()) {
-                TableName table = new TableName(rows.getString(2), rows.getString(3));
-                TableName referenced = new TableName(rows.getString(4), rows.getString(5));
-                if (loaded.contains(table) && loaded.contains(referenced)) {
-                    keys.add(new Object[] {rows.getString(1), table, referenced, (String[]) rows.getArray(6).getArray(),
-                            (String[]) rows.getArray(7).getArray()});
-                }
-            }
-        }
+        List<Object[]> keys = targetForeignKeys(target, loaded);
         for (Object[] key : keys) {
             String[] columns = (String[]) key[3];
             String[] referencedColumns = (String[]) key[4];
@@ -263,6 +250,35 @@ public final class Validator {
             }
         }
         return violations;
+    }
+
+    /** The target's foreign keys between {@code tables}, as links (name, referencing and referenced table). */
+    public static List<dev.pgfullload.source.ForeignKey> foreignKeysBetween(Connection target, java.util.Set<TableName> tables)
+            throws SQLException {
+        List<dev.pgfullload.source.ForeignKey> links = new ArrayList<>();
+        for (Object[] key : targetForeignKeys(target, tables)) {
+            links.add(new dev.pgfullload.source.ForeignKey((String) key[0], (TableName) key[1], (TableName) key[2]));
+        }
+        return links;
+    }
+
+    /** The target's foreign keys whose two tables are both in {@code tables}: name, table, referenced table, their columns. */
+    private static List<Object[]> targetForeignKeys(Connection target, java.util.Set<TableName> tables) throws SQLException {
+        List<Object[]> keys = new ArrayList<>();
+        // A foreign key on a partitioned table has copies on its partitions (PostgreSQL 11 and later): count it once.
+        String own = target.getMetaData().getDatabaseMajorVersion() >= 11 ? "con.conparentid = 0" : "TRUE";
+        try (Statement statement = target.createStatement();
+             ResultSet rows = statement.executeQuery(TARGET_FOREIGN_KEYS_SQL.formatted(own))) {
+            while (rows.next()) {
+                TableName table = new TableName(rows.getString(2), rows.getString(3));
+                TableName referenced = new TableName(rows.getString(4), rows.getString(5));
+                if (tables.contains(table) && tables.contains(referenced)) {
+                    keys.add(new Object[] {rows.getString(1), table, referenced, (String[]) rows.getArray(6).getArray(),
+                            (String[]) rows.getArray(7).getArray()});
+                }
+            }
+        }
+        return keys;
     }
 
     /** Begins a transaction in the run's snapshot on a source session (in autocommit); false when there is none. */

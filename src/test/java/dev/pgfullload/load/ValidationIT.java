@@ -107,6 +107,31 @@ class ValidationIT {
         assertEquals(1, report.table("shop.customer").get("partitions").asInt());
     }
 
+    /** A parent that failed: the foreign keys to it cannot be judged, and the check says so rather than "clean". */
+    @Test
+    void theForeignKeyCheckNamesTheKeysItCouldNotJudgeBecauseATableFailed() {
+        String source = postgres.createDatabase("fkf_src");
+        String target = postgres.createDatabase("fkf_dst");
+        postgres.execute(source, """
+                CREATE TABLE public.parent (id integer PRIMARY KEY);
+                CREATE TABLE public.child (id integer PRIMARY KEY, parent_id integer);
+                INSERT INTO public.parent SELECT generate_series(1, 100);
+                INSERT INTO public.child SELECT g, 1 + g % 100 FROM generate_series(1, 5000) g;
+                """);
+        postgres.execute(target, """
+                CREATE TABLE public.parent (id integer PRIMARY KEY CHECK (id < 0));
+                CREATE TABLE public.child (id integer PRIMARY KEY, parent_id integer REFERENCES public.parent);
+                """);
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""));
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("failed", report.table("public.parent").get("state").asText());
+        assertEquals("loaded", report.table("public.child").get("state").asText());
+        String preparation = report.root().get("preparation").toString();
+        assertThat(preparation).contains("foreign key check: foreign key child_parent_id_fkey of public.child (to public.parent)"
+                + " was not checked: public.parent failed").doesNotContain("no row of the loaded tables breaks");
+    }
+
     /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
     @Test
     void aMismatchOnATableReadInKeyRangesNamesTheRangeThatDiffers() {
