@@ -158,16 +158,12 @@ public final class Validator {
         if (mode == ValidationMode.NONE || source == null) {
             return null;
         }
-        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING;
-        long targetRows;
-        long[] targetSide = null;
-        if (onlyLoadedRows) {
-            targetSide = measure(target, targetRelation(target, table), targetExpressions(table), mode);
-            targetRows = targetSide[0];
-        } else {
-            // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
-            targetRows = rowsWritten;
-        }
+        long[] targetSide = measure(target, targetRelation(target, table), targetExpressions(table), mode);
+        // A DO_NOTHING table that kept rows of its own holds more than this run committed: what this run added is
+        // what its partitions committed, and no checksum can tell them apart. One that was empty holds only the load's.
+        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING
+                || targetSide[0] <= rowsWritten;
+        long targetRows = onlyLoadedRows ? targetSide[0] : rowsWritten;
         long[] sourceSide = sourceSide(source);
         if (sourceSide[0] != targetRows + rejected) {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]

@@ -132,6 +132,29 @@ class ValidationIT {
                 + " was not checked: public.parent failed").doesNotContain("no row of the loaded tables breaks");
     }
 
+    /** DO_NOTHING: a table that was empty before the load gets the checksum; one that kept rows of its own, the count of the run's rows. */
+    @Test
+    void doNothingChecksumsATableThatWasEmptyBeforeTheLoad() {
+        String source = postgres.createDatabase("dn_src");
+        String target = postgres.createDatabase("dn_dst");
+        String schema = """
+                CREATE TABLE public.empty_before (id integer PRIMARY KEY, v text);
+                CREATE TABLE public.kept_rows (id integer PRIMARY KEY, v text);
+                """;
+        postgres.execute(source, schema + """
+                INSERT INTO public.empty_before SELECT g, 'v' || g FROM generate_series(1, 100) g;
+                INSERT INTO public.kept_rows SELECT g, 'v' || g FROM generate_series(1, 100) g;
+                """);
+        postgres.execute(target, schema + "INSERT INTO public.kept_rows VALUES (-1, 'the target''s own');");
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""),
+                "validation.mode=CHECKSUM");
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("rows and checksum match (100 rows)", report.table("public.empty_before").get("note").asText());
+        assertEquals("row count checked (100); no checksum: the table kept rows it had before the load",
+                report.table("public.kept_rows").get("note").asText());
+    }
+
     /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
     @Test
     void aMismatchOnATableReadInKeyRangesNamesTheRangeThatDiffers() {
