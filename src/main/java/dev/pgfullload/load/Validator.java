@@ -43,9 +43,9 @@ public final class Validator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
-    /** Sessions render values the same way on both sides: zone, float digits, interval and bytea forms. */
-    static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres';"
-            + " SET bytea_output = 'hex'";
+    /** Sessions render values the same way on both sides: zone, float digits, date, interval and bytea forms. */
+    static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET DateStyle = 'ISO, YMD';"
+            + " SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'";
 
     /** The source sides of checks: daemon threads, so a run that ends never waits on one it no longer needs. */
     private static final Executor SOURCE_SIDE = Executors.newCachedThreadPool(runnable -> {
@@ -336,8 +336,9 @@ public final class Validator {
 
     /** The order-independent checksum of {@code ROW(expressions)}: up to 2^60 per row, summed in numeric, reduced to a bigint. */
     private static String checksum(List<String> expressions) {
-        return "(coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", expressions)
-                + ")::text), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint";
+        // The row's text in UTF8 whatever the database's encoding, so both sides hash the same bytes for the same characters.
+        return "(coalesce(sum(('x' || substr(md5(convert_to(ROW(" + String.join(", ", expressions)
+                + ")::text, 'UTF8')), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint";
     }
 
     private static void sameRendering(Statement statement) throws SQLException {

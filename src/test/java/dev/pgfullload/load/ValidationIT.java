@@ -8,6 +8,7 @@ import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.PostgresSourceDialect;
 import dev.pgfullload.testing.ReportFile;
 import dev.pgfullload.testing.SampleDatabase;
+import dev.pgfullload.testing.Sql;
 import dev.pgfullload.testing.TestingJob;
 import dev.pgfullload.testing.TestingPostgreSQL;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,26 @@ class ValidationIT {
         assertEquals("rows and checksum match (100 rows)", report.table("public.empty_before").get("note").asText());
         assertEquals("row count checked (100); no checksum: the table kept rows it had before the load",
                 report.table("public.kept_rows").get("note").asText());
+    }
+
+    /** A LATIN1 source and a UTF8 target hold the same characters in different bytes: the checksum compares characters. */
+    @Test
+    void theChecksumMatchesIdenticalRowsAcrossDatabaseEncodings() {
+        String source = "latin1_src_" + ProcessHandle.current().pid();
+        postgres.execute("postgres", "CREATE DATABASE " + source
+                + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        String target = postgres.createDatabase("latin1_dst");
+        postgres.execute(source, """
+                CREATE TABLE public.words (id integer PRIMARY KEY, w text NOT NULL, c char(12), n numeric(10,2), d date);
+                INSERT INTO public.words SELECT g, 'café ß ÿ ½ ' || g, 'é' || (g % 10), g / 3.0, date '2024-01-01' + g
+                FROM generate_series(1, 1500) g;
+                """);
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""),
+                "load.target-table-prep-mode=DROP_AND_CREATE", "validation.mode=CHECKSUM");
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals("rows and checksum match (1500 rows)",
+                ReportFile.read(outcome.report()).table("public.words").get("note").asText());
+        assertEquals("café ß ÿ ½ 7", Sql.scalar(postgres, target, "SELECT w FROM public.words WHERE id = 7"));
     }
 
     /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
