@@ -69,6 +69,49 @@ public final class ReportWriter {
         JSON.writeValue(path.toFile(), toJson(report));
     }
 
+    /**
+     * Why the report cannot be written to {@code path}, or null when it can. Tried for real: the file is
+     * opened for writing without being changed, and removed again when the try created it. With
+     * {@code createFolders} its missing folders are created, as {@link #writeJson} would; without, the
+     * nearest existing folder must be writable.
+     */
+    public static String unwritable(Path path, boolean createFolders) {
+        Path file = path.toAbsolutePath();
+        try {
+            if (Files.isDirectory(file)) {
+                return "it is a folder";
+            }
+            Path parent = file.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                if (createFolders) {
+                    Files.createDirectories(parent);
+                } else {
+                    Path existing = parent;
+                    while (existing != null && !Files.exists(existing)) {
+                        existing = existing.getParent();
+                    }
+                    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+                        return "its folder " + parent + " cannot be created";
+                    }
+                    return null;
+                }
+            }
+            boolean existed = Files.exists(file);
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                // Opened, not written: an earlier report stays as it was until this run's replaces it.
+            }
+            if (!existed) {
+                Files.deleteIfExists(file);
+            }
+            return null;
+        } catch (java.nio.file.FileSystemException e) {
+            return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+    }
+
     public static void printTable(RunReport report, PrintStream out) {
         String format = "%-32s %-32s %-8s %12s %12s %10s %12s  %s%n";
         out.println();
