@@ -68,6 +68,15 @@ public final class FullLoadJob {
             return ExitCode.BAD_SETTINGS.status();
         }
         String runId = commandLine.runId() != null ? commandLine.runId() : newRunId();
+        if (!commandLine.repair()) {
+            // A run whose report cannot be written would leave its scheduler without it: refused before anything starts.
+            String unwritable = ReportWriter.unwritable(settings.reportPath(), !commandLine.check());
+            if (unwritable != null) {
+                err.println("pg-fullload: " + SettingsLoader.ROOT + ".report.path: the report cannot be written to "
+                        + settings.reportPath() + " (" + unwritable + ")");
+                return ExitCode.BAD_SETTINGS.status();
+            }
+        }
         if (commandLine.check()) {
             // Discovery and preflight only: no Spark session, no report, nothing written.
             CheckReport check = new FullLoad(settings, runId).check();
@@ -100,6 +109,10 @@ public final class FullLoadJob {
             out.println("Report written to " + settings.reportPath().toAbsolutePath());
         } catch (IOException e) {
             err.println("pg-fullload: could not write the report to " + settings.reportPath() + ": " + e.getMessage());
+            // The load's outcome stands, but a scheduler that reads the report must not take its absence for success.
+            if (report.succeeded()) {
+                return ExitCode.INTERNAL_ERROR.status();
+            }
         }
         if (report.succeeded()) {
             return ExitCode.SUCCESS.status();

@@ -240,6 +240,10 @@ public final class SettingsLoader {
         Boolean extensionTypesAsText = reader.booleanValue("transform.extension-types-as-text");
         String reportPath = reader.requiredString("report.path");
         String controlSchema = reader.requiredString("control.schema");
+        if (controlSchema != null && controlSchema.isEmpty()) {
+            // PostgreSQL has no zero-length identifier: the run would fail only once it writes.
+            reader.problem("control.schema", "a schema name is needed", "\"\"");
+        }
         ValidationMode validationMode = reader.enumValue("validation.mode", ValidationMode.class);
         Boolean validateForeignKeys = reader.booleanValue("validation.foreign-keys");
         String violations = reader.optionalString("validation.foreign-key-violations");

@@ -167,6 +167,25 @@ public final class ControlTables {
         }
     }
 
+    /** When a run last ended (null while it runs, or if its process died) and the settings it was started with. */
+    public record RunHistory(java.time.Instant endedAt, String settings) {
+    }
+
+    /** The run's history, or null for a new run id. */
+    public RunHistory history(Connection target, String runId) throws SQLException {
+        try (PreparedStatement statement = target.prepareStatement(
+                "SELECT ended_at, settings FROM " + table("runs") + " WHERE run_id = ?")) {
+            statement.setString(1, runId);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                java.sql.Timestamp ended = rows.getTimestamp(1);
+                return new RunHistory(ended == null ? null : ended.toInstant(), rows.getString(2));
+            }
+        }
+    }
+
     public void startRun(Connection target, String runId, String settings) throws SQLException {
         try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("runs")
                 + " (run_id, state, settings) VALUES (?, 'running', ?)"

@@ -136,7 +136,8 @@ public final class FullLoad {
             if (previous != null) {
                 LOG.info("Run {} was recorded before (state {}): {}", runId, previous.state(),
                         resuming ? "resuming it" : "it stopped before its preparation finished, which runs again");
-                preparationActions.add("resumed run " + runId + " (it was " + previous.state() + ")");
+                preparationActions.add("resumed run " + runId + ("failed".equals(previous.state())
+                        ? " (its last attempt failed)" : " (it was " + previous.state() + ")"));
             }
             List<TargetTable> tables = findings.tables();
             List<TableName> names = tables.stream().map(TargetTable::name).toList();
@@ -191,13 +192,16 @@ public final class FullLoad {
                 results = addForeignKeys(target, catalog, tables, preparation.created(), results);
             }
             if (settings.validateForeignKeys() && triggerMode != TriggerMode.NONE) {
-                results = checkForeignKeys(target, results, preparationActions);
+                results = checkForeignKeys(target, sourceKeysInTarget(catalog, tables), results, preparationActions);
             }
-            boolean succeeded = results.stream().allMatch(result -> result.state() == TableState.LOADED);
+            List<String> leftOver = unfinishedElsewhere(target, results);
+            boolean succeeded = leftOver.isEmpty() && results.stream().allMatch(result -> result.state() == TableState.LOADED);
             control.finishRun(target, runId, succeeded);
             return new RunReport(runId, started, Instant.now(), succeeded,
                     succeeded ? null : FailureCategory.LOAD.name(),
-                    succeeded ? null : "one or more tables were not loaded", preparationActions, results, settings.toString());
+                    succeeded ? null : !leftOver.isEmpty() ? "run " + runId + " has tables that this attempt did not load and"
+                            + " that are not finished: " + String.join(", ", leftOver)
+                            : "one or more tables were not loaded", preparationActions, results, settings.toString());
         } catch (SQLException e) {
             return failed(started, preparationActions, new FullLoadException(FailureCategory.LOAD, e.getMessage(), e));
         } catch (FullLoadException e) {
@@ -208,6 +212,23 @@ public final class FullLoad {
                 snapshotStart.thenAccept(SourceSnapshot::close);
             }
         }
+    }
+
+    /**
+     * Tables recorded for this run that are not among this attempt's and did not finish: a run is never
+     * marked succeeded while one of its tables is not loaded.
+     */
+    private List<String> unfinishedElsewhere(Connection target, List<TableLoadResult> results) throws SQLException {
+        Set<String> attempted = new java.util.HashSet<>();
+        results.forEach(result -> attempted.add(result.target()));
+        List<String> unfinished = new ArrayList<>();
+        control.tables(target, runId).forEach((name, record) -> {
+            if (!attempted.contains(name) && record.state() != ControlTables.State.LOADED
+                    && record.state() != ControlTables.State.VALIDATED) {
+                unfinished.add(name + " (" + record.state() + ")");
+            }
+        });
+        return unfinished;
     }
 
     private static SourceSnapshot joined(CompletableFuture<SourceSnapshot> start) {
@@ -226,16 +247,33 @@ public final class FullLoad {
      * The load bypassed foreign keys: count the rows of loaded tables that break one, report each, and
      * with {@code validation.foreign-key-violations = FAIL} fail the referencing table.
      */
-    private List<TableLoadResult> checkForeignKeys(Connection target, List<TableLoadResult> results, List<String> notes)
-            throws SQLException {
+    private List<TableLoadResult> checkForeignKeys(Connection target, List<ForeignKey> sourceKeys, List<TableLoadResult> results,
+                                                   List<String> notes) throws SQLException {
         Set<TableName> loaded = new java.util.HashSet<>();
-        Map<String, TableName> names = new HashMap<>();
+        Map<TableName, TableState> states = new LinkedHashMap<>();
         for (TableLoadResult result : results) {
             TableName name = TableName.parse(result.target());
-            names.put(result.target(), name);
+            states.put(name, result.state());
             if (result.state() == TableState.LOADED) {
                 loaded.add(name);
             }
+        }
+        // A key with a table that was not loaded cannot be judged: the check names it rather than pass it as clean.
+        List<ForeignKey> keys = new ArrayList<>(Validator.foreignKeysBetween(target, states.keySet()));
+        keys.addAll(sourceKeys);
+        Set<String> unchecked = new java.util.LinkedHashSet<>();
+        for (ForeignKey key : keys) {
+            List<String> notLoaded = java.util.stream.Stream.of(key.referenced(), key.referencing()).distinct()
+                    .filter(name -> states.containsKey(name) && !loaded.contains(name))
+                    .map(name -> name + " " + (states.get(name) == TableState.SKIPPED ? "was skipped" : "failed")).toList();
+            if (!notLoaded.isEmpty()) {
+                unchecked.add("foreign key " + key.name() + " of " + key.referencing() + " (to " + key.referenced()
+                        + ") was not checked: " + String.join(" and ", notLoaded));
+            }
+        }
+        for (String line : unchecked) {
+            LOG.warn("Foreign key check: {}", line);
+            notes.add("foreign key check: " + line);
         }
         List<Validator.ForeignKeyViolation> violations = Validator.foreignKeyViolations(target, loaded);
         Map<String, TableLoadResult> byTarget = new LinkedHashMap<>();
@@ -247,12 +285,10 @@ public final class FullLoad {
             notes.add("foreign key check: " + line);
             if (settings.failOnForeignKeyViolations()) {
                 TableLoadResult result = byTarget.get(violation.table().toString());
-                byTarget.put(result.target(), new TableLoadResult(result.source(), result.target(), TableState.FAILED,
-                        result.rowsRead(), result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(),
-                        "foreign key check: " + line, result.note()));
+                byTarget.put(result.target(), result.withState(TableState.FAILED, "foreign key check: " + line));
             }
         }
-        if (violations.isEmpty() && !loaded.isEmpty()) {
+        if (violations.isEmpty() && unchecked.isEmpty() && !loaded.isEmpty()) {
             notes.add("foreign key check: no row of the loaded tables breaks a foreign key between them");
         }
         return List.copyOf(byTarget.values());
@@ -441,6 +477,7 @@ public final class FullLoad {
             tables = transform(catalog, Preflight.installedExtensions(target), problems);
             inspection = TargetPreparer.inspect(target, tables, settings.load().targetTablePrepMode());
             resuming = resuming(target);
+            problems.addAll(runIdProblems(target));
             if (!resuming) {
                 problems.addAll(inspection.problems());
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
@@ -540,6 +577,43 @@ public final class FullLoad {
         }
     }
 
+    /**
+     * A run id names one load: one that succeeded is not run again (its tables could have changed since,
+     * and running it again would load nothing and report success), and one resumed keeps the settings
+     * that decide what it writes. Empty when the control tables cannot tell.
+     */
+    private List<Problem> runIdProblems(Connection target) {
+        try {
+            if (!control.exists(target)) {
+                return List.of();
+            }
+            ControlTables.RunRecord previous = control.run(target, runId);
+            ControlTables.RunHistory history = control.history(target, runId);
+            if (previous == null || history == null) {
+                return List.of();
+            }
+            if ("succeeded".equals(previous.state())) {
+                return List.of(Problem.preflight("run " + runId + " succeeded at " + (history.endedAt() == null ? "an unknown time"
+                        : history.endedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        + ": a run id loads once; to load again, pass a new --run-id"));
+            }
+            if (!previous.prepared()) {
+                // Its preparation never finished: it runs again from the start, with these settings.
+                return List.of();
+            }
+            List<String> differing = RunSettings.differences(history.settings(), settings.toString());
+            if (differing.isEmpty()) {
+                return List.of();
+            }
+            return List.of(Problem.preflight("run " + runId + " was started with other settings, and resuming it with these"
+                    + " would mix two loads: " + String.join(", ", differing) + "; run it again with the settings it started"
+                    + " with, or pass a new --run-id to start a new load"));
+        } catch (SQLException e) {
+            // No privilege on the control tables: PrivilegeCheck reports it.
+            return List.of();
+        }
+    }
+
     /** A run that preflight refused: nothing was written; the report lists every problem. */
     private RunReport refused(Instant started, List<Problem> problems) {
         String error = problems.size() == 1 ? problems.get(0).message()
@@ -622,8 +696,7 @@ public final class FullLoad {
             } catch (SQLException e) {
                 String message = "rows loaded, but foreign key " + key.name() + " could not be added: " + e.getMessage();
                 LOG.error("{}: {}", referencing.name(), message);
-                byTarget.put(result.target(), new TableLoadResult(result.source(), result.target(), TableState.FAILED,
-                        result.rowsRead(), result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(), message));
+                byTarget.put(result.target(), result.withState(TableState.FAILED, message));
             }
         }
         return List.copyOf(byTarget.values());
@@ -700,11 +773,16 @@ public final class FullLoad {
             session.keep();
             Connection driver = session.connection();
             ControlTables.TableRecord record = control.tables(driver, runId).get(targetName);
+            // What earlier attempts of the run committed: the report tells it apart from what this attempt does.
+            Map<Integer, Long> before = control.committedPartitions(driver, runId, table.name());
+            long rowsBefore = before.values().stream().mapToLong(Long::longValue).sum();
             if (record != null && (record.state() == ControlTables.State.LOADED || record.state() == ControlTables.State.VALIDATED)) {
                 LOG.info("{} was loaded by an earlier attempt of run {}: skipped", targetName, runId);
-                return new TableLoadResult(sourceName, targetName, TableState.LOADED, 0, record.rows(), 0, 0, 0,
-                        null, "loaded by an earlier attempt of this run");
+                return new TableLoadResult(sourceName, targetName, TableState.LOADED, 0, 0, 0, 0, 0,
+                        null, "loaded by an earlier attempt of this run", record.rows(), before.size());
             }
+            long rejectedBefore = control.rejectedRows(driver, runId, table.name());
+            TableLoadResult loaded = null;
             try {
                 if (disableTriggers) {
                     triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
@@ -712,11 +790,21 @@ public final class FullLoad {
                     control.triggersDisabled(driver, runId, table.name());
                     TriggerSwitch.disable(triggers, table.name());
                 }
-                TableLoadResult loaded = loader.load(table, created, new ControlPlans(driver));
-                long rows = control.committedPartitions(driver, runId, table.name()).values().stream().mapToLong(Long::longValue).sum();
+                loaded = loader.load(table, created, new ControlPlans(driver));
+                Map<Integer, Long> committed = control.committedPartitions(driver, runId, table.name());
+                long rows = committed.values().stream().mapToLong(Long::longValue).sum();
                 if (rows != loaded.rowsWritten()) {
                     throw new FullLoadException(FailureCategory.LOAD, "the committed partitions hold " + rows
                             + " rows, the writers reported " + loaded.rowsWritten());
+                }
+                loaded = new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(),
+                        rows - rowsBefore, loaded.bytes(), loaded.durationMillis(), committed.size() - before.size(), null,
+                        loaded.note(), rowsBefore, before.size());
+                long rejected = control.rejectedRows(driver, runId, table.name());
+                // Counted over every attempt: a retry whose partitions were all committed before fails as the first did.
+                if (rejected > settings.maxRejectedRows()) {
+                    throw new FullLoadException(FailureCategory.LOAD, "the target refused " + rejected + " rows, more than"
+                            + " errors.max-rejected-rows (" + settings.maxRejectedRows() + "); they are in " + control.rejectsTable());
                 }
                 Validator validator = new Validator(settings, sourceSnapshot,
                         snapshotSource == null ? settings.source() : snapshotSource);
@@ -727,13 +815,12 @@ public final class FullLoad {
                 } catch (SQLException | RuntimeException e) {
                     throw new FullLoadException(FailureCategory.LOAD, "rows loaded, but what follows them failed: " + describe(e), e);
                 }
-                String validation = validator.validate(driver, table, created, rows,
-                        control.rejectedRows(driver, runId, table.name()), sourceSide, new ControlPlans(driver));
+                String validation = validator.validate(driver, table, created, rows, rejected, sourceSide, new ControlPlans(driver));
                 control.finished(driver, runId, table.name(),
                         validation == null ? ControlTables.State.LOADED : ControlTables.State.VALIDATED, rows, null);
                 String note = loaded.note() == null ? validation : validation == null ? loaded.note() : loaded.note() + "; " + validation;
-                return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), rows,
-                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, note);
+                return new TableLoadResult(loaded.source(), loaded.target(), TableState.LOADED, loaded.rowsRead(), loaded.rowsWritten(),
+                        loaded.bytes(), loaded.durationMillis(), loaded.partitions(), null, note, rowsBefore, before.size());
             } catch (Exception e) {
                 String message = describe(e);
                 LOG.error("Loading {} into {} failed: {}", sourceName, targetName, message);
@@ -741,14 +828,28 @@ public final class FullLoad {
                 if (stop) {
                     stopping = true;
                 }
+                // The partitions committed before the failure stay in the target: the report counts them.
+                Map<Integer, Long> committed = before;
+                long rejectedNow = rejectedBefore;
+                try {
+                    committed = control.committedPartitions(driver, runId, table.name());
+                    rejectedNow = control.rejectedRows(driver, runId, table.name());
+                } catch (SQLException countFailure) {
+                    LOG.error("Could not count the committed partitions of {}: {}", targetName, countFailure.getMessage());
+                }
+                long rows = committed.values().stream().mapToLong(Long::longValue).sum();
                 try {
                     control.finished(driver, runId, table.name(), stop ? ControlTables.State.FAILED : ControlTables.State.SUSPENDED,
-                            0, message);
+                            rows, message);
                 } catch (SQLException recordFailure) {
                     LOG.error("Could not record the failure of {} in the control tables: {}", targetName, recordFailure.getMessage());
                 }
-                return new TableLoadResult(sourceName, targetName, TableState.FAILED,
-                        0, 0, 0, (System.nanoTime() - started) / 1_000_000, 0, message);
+                long written = rows - rowsBefore;
+                // Without the writers' figures (their job failed), what was read is what the committed partitions took.
+                long read = loaded != null ? loaded.rowsRead() : written + rejectedNow - rejectedBefore;
+                return new TableLoadResult(sourceName, targetName, TableState.FAILED, read, written,
+                        loaded != null ? loaded.bytes() : 0, (System.nanoTime() - started) / 1_000_000,
+                        committed.size() - before.size(), message, null, rowsBefore, before.size());
             } finally {
                 if (triggers != null) {
                     enableAgain(triggers, table.name());

@@ -43,9 +43,9 @@ public final class Validator {
 
     private static final Logger LOG = LoggerFactory.getLogger(Validator.class);
 
-    /** Sessions render values the same way on both sides: zone, float digits, interval and bytea forms. */
-    static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres';"
-            + " SET bytea_output = 'hex'";
+    /** Sessions render values the same way on both sides: zone, float digits, date, interval and bytea forms. */
+    static final String SESSION = "SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET DateStyle = 'ISO, YMD';"
+            + " SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'";
 
     /** The source sides of checks: daemon threads, so a run that ends never waits on one it no longer needs. */
     private static final Executor SOURCE_SIDE = Executors.newCachedThreadPool(runnable -> {
@@ -158,16 +158,12 @@ public final class Validator {
         if (mode == ValidationMode.NONE || source == null) {
             return null;
         }
-        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING;
-        long targetRows;
-        long[] targetSide = null;
-        if (onlyLoadedRows) {
-            targetSide = measure(target, targetRelation(target, table), targetExpressions(table), mode);
-            targetRows = targetSide[0];
-        } else {
-            // DO_NOTHING kept the rows the table had: what this run added is what its partitions committed.
-            targetRows = rowsWritten;
-        }
+        long[] targetSide = measure(target, targetRelation(target, table), targetExpressions(table), mode);
+        // A DO_NOTHING table that kept rows of its own holds more than this run committed: what this run added is
+        // what its partitions committed, and no checksum can tell them apart. One that was empty holds only the load's.
+        boolean onlyLoadedRows = created || settings.load().targetTablePrepMode() != PrepMode.DO_NOTHING
+                || targetSide[0] <= rowsWritten;
+        long targetRows = onlyLoadedRows ? targetSide[0] : rowsWritten;
         long[] sourceSide = sourceSide(source);
         if (sourceSide[0] != targetRows + rejected) {
             throw new FullLoadException(FailureCategory.VERIFY, "validation failed: the source has " + sourceSide[0]
@@ -230,20 +226,7 @@ public final class Validator {
     public static List<ForeignKeyViolation> foreignKeyViolations(Connection target, java.util.Set<TableName> loaded)
             throws SQLException {
         List<ForeignKeyViolation> violations = new ArrayList<>();
-        List<Object[]> keys = new ArrayList<>();
-        // A foreign key on a partitioned table has copies on its partitions (PostgreSQL 11 and later): count it once.
-        String own = target.getMetaData().getDatabaseMajorVersion() >= 11 ? "con.conparentid = 0" : "TRUE";
-        try (Statement statement = target.createStatement();
-             ResultSet rows = statement.executeQuery(TARGET_FOREIGN_KEYS_SQL.formatted(own))) {
-            while (rows.next()) {
-                TableName table = new TableName(rows.getString(2), rows.getString(3));
-                TableName referenced = new TableName(rows.getString(4), rows.getString(5));
-                if (loaded.contains(table) && loaded.contains(referenced)) {
-                    keys.add(new Object[] {rows.getString(1), table, referenced, (String[]) rows.getArray(6).getArray(),
-                            (String[]) rows.getArray(7).getArray()});
-                }
-            }
-        }
+        List<Object[]> keys = targetForeignKeys(target, loaded);
         for (Object[] key : keys) {
             String[] columns = (String[]) key[3];
             String[] referencedColumns = (String[]) key[4];
@@ -263,6 +246,35 @@ public final class Validator {
             }
         }
         return violations;
+    }
+
+    /** The target's foreign keys between {@code tables}, as links (name, referencing and referenced table). */
+    public static List<dev.pgfullload.source.ForeignKey> foreignKeysBetween(Connection target, java.util.Set<TableName> tables)
+            throws SQLException {
+        List<dev.pgfullload.source.ForeignKey> links = new ArrayList<>();
+        for (Object[] key : targetForeignKeys(target, tables)) {
+            links.add(new dev.pgfullload.source.ForeignKey((String) key[0], (TableName) key[1], (TableName) key[2]));
+        }
+        return links;
+    }
+
+    /** The target's foreign keys whose two tables are both in {@code tables}: name, table, referenced table, their columns. */
+    private static List<Object[]> targetForeignKeys(Connection target, java.util.Set<TableName> tables) throws SQLException {
+        List<Object[]> keys = new ArrayList<>();
+        // A foreign key on a partitioned table has copies on its partitions (PostgreSQL 11 and later): count it once.
+        String own = target.getMetaData().getDatabaseMajorVersion() >= 11 ? "con.conparentid = 0" : "TRUE";
+        try (Statement statement = target.createStatement();
+             ResultSet rows = statement.executeQuery(TARGET_FOREIGN_KEYS_SQL.formatted(own))) {
+            while (rows.next()) {
+                TableName table = new TableName(rows.getString(2), rows.getString(3));
+                TableName referenced = new TableName(rows.getString(4), rows.getString(5));
+                if (tables.contains(table) && tables.contains(referenced)) {
+                    keys.add(new Object[] {rows.getString(1), table, referenced, (String[]) rows.getArray(6).getArray(),
+                            (String[]) rows.getArray(7).getArray()});
+                }
+            }
+        }
+        return keys;
     }
 
     /** Begins a transaction in the run's snapshot on a source session (in autocommit); false when there is none. */
@@ -324,8 +336,9 @@ public final class Validator {
 
     /** The order-independent checksum of {@code ROW(expressions)}: up to 2^60 per row, summed in numeric, reduced to a bigint. */
     private static String checksum(List<String> expressions) {
-        return "(coalesce(sum(('x' || substr(md5(ROW(" + String.join(", ", expressions)
-                + ")::text), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint";
+        // The row's text in UTF8 whatever the database's encoding, so both sides hash the same bytes for the same characters.
+        return "(coalesce(sum(('x' || substr(md5(convert_to(ROW(" + String.join(", ", expressions)
+                + ")::text, 'UTF8')), 1, 15))::bit(60)::bigint::numeric), 0) % 9223372036854775807)::bigint";
     }
 
     private static void sameRendering(Statement statement) throws SQLException {

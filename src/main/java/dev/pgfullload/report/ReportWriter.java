@@ -37,6 +37,7 @@ public final class ReportWriter {
         }
         totals.put("rowsWritten", report.totalRowsWritten());
         totals.put("bytes", report.totalBytes());
+        totals.put("rowsCommittedBefore", report.tables().stream().mapToLong(TableLoadResult::rowsCommittedBefore).sum());
         ArrayNode preparation = root.putArray("preparation");
         report.preparation().forEach(preparation::add);
         ArrayNode tables = root.putArray("tables");
@@ -51,6 +52,8 @@ public final class ReportWriter {
             node.put("durationMillis", table.durationMillis());
             node.put("rowsPerSecond", table.rowsPerSecond());
             node.put("partitions", table.partitions());
+            node.put("rowsCommittedBefore", table.rowsCommittedBefore());
+            node.put("partitionsCommittedBefore", table.partitionsCommittedBefore());
             node.put("error", table.error());
             node.put("note", table.note());
         }
@@ -64,6 +67,49 @@ public final class ReportWriter {
             Files.createDirectories(parent);
         }
         JSON.writeValue(path.toFile(), toJson(report));
+    }
+
+    /**
+     * Why the report cannot be written to {@code path}, or null when it can. Tried for real: the file is
+     * opened for writing without being changed, and removed again when the try created it. With
+     * {@code createFolders} its missing folders are created, as {@link #writeJson} would; without, the
+     * nearest existing folder must be writable.
+     */
+    public static String unwritable(Path path, boolean createFolders) {
+        Path file = path.toAbsolutePath();
+        try {
+            if (Files.isDirectory(file)) {
+                return "it is a folder";
+            }
+            Path parent = file.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                if (createFolders) {
+                    Files.createDirectories(parent);
+                } else {
+                    Path existing = parent;
+                    while (existing != null && !Files.exists(existing)) {
+                        existing = existing.getParent();
+                    }
+                    if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+                        return "its folder " + parent + " cannot be created";
+                    }
+                    return null;
+                }
+            }
+            boolean existed = Files.exists(file);
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                // Opened, not written: an earlier report stays as it was until this run's replaces it.
+            }
+            if (!existed) {
+                Files.deleteIfExists(file);
+            }
+            return null;
+        } catch (java.nio.file.FileSystemException e) {
+            return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage() != null ? e.getMessage() : e.toString();
+        }
     }
 
     public static void printTable(RunReport report, PrintStream out) {
@@ -81,9 +127,11 @@ public final class ReportWriter {
                         table.rowsWritten(), table.bytes(), String.format(Locale.ROOT, "%.2f", table.durationMillis() / 1000.0),
                         table.rowsPerSecond(), table.error() == null ? "" : table.error());
             }
-            out.printf("totals: %d tables, %d loaded, %d failed, %d skipped, %d rows, %d bytes%n", report.tables().size(),
+            long before = report.tables().stream().mapToLong(TableLoadResult::rowsCommittedBefore).sum();
+            out.printf("totals: %d tables, %d loaded, %d failed, %d skipped, %d rows, %d bytes%s%n", report.tables().size(),
                     report.count(TableState.LOADED), report.count(TableState.FAILED), report.count(TableState.SKIPPED),
-                    report.totalRowsWritten(), report.totalBytes());
+                    report.totalRowsWritten(), report.totalBytes(),
+                    before == 0 ? "" : " (and " + before + " rows committed by earlier attempts of the run)");
         }
         out.println();
     }

@@ -71,6 +71,19 @@ class FullLoadJobIT {
         assertEquals("", outcome.out());
     }
 
+    /** A report that could not be written would leave a scheduler without it: found before anything starts, exit 2. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anUnwritableReportPathIsRefusedBeforeTheLoad(boolean check) {
+        String target = postgres.createDatabase("job_report");
+        Path settings = TestingJob.settingsFile(directory, postgres, source, target, "fullload.tables.include = [\"shop.%\"]");
+        TestingJob.Outcome outcome = check ? TestingJob.runArguments(settings, "--set", "report.path=/proc/x.json", "--check")
+                : TestingJob.run(settings, "report.path=/proc/x.json");
+        assertEquals(2, outcome.status(), outcome.out() + outcome.err());
+        assertTrue(outcome.err().contains("fullload.report.path: the report cannot be written to /proc/x.json"), outcome.err());
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('shop', 'fullload_control')"));
+    }
+
     /**
      * Sessions are kept between a run's steps, but none outlives the run: a caller that runs the job
      * in its own JVM (a scheduler, a test) can drop either database right after.

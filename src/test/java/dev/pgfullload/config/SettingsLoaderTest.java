@@ -210,6 +210,14 @@ class SettingsLoaderTest {
         assertEquals(List.of("--set load.trigger-mode: expected key=value", "--set =NONE: expected key=value"), e.problems());
     }
 
+    /** An empty control schema would reach the target as a zero-length identifier: refused with the settings. */
+    @Test
+    void anEmptyControlSchemaIsASettingsProblem() {
+        SettingsException e = assertThrows(SettingsException.class,
+                () -> SettingsLoader.load(null, urlsAnd("control.schema=\"\"")));
+        assertEquals(List.of("fullload.control.schema: a schema name is needed (got \"\")"), e.problems());
+    }
+
     /** HOCON would read "#..." and "//..." as a comment and silently drop it; an override keeps its whole value. */
     @Test
     void anOverrideValueWithACommentCharacterIsKeptWhole() {

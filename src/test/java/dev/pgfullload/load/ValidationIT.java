@@ -8,6 +8,7 @@ import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.PostgresSourceDialect;
 import dev.pgfullload.testing.ReportFile;
 import dev.pgfullload.testing.SampleDatabase;
+import dev.pgfullload.testing.Sql;
 import dev.pgfullload.testing.TestingJob;
 import dev.pgfullload.testing.TestingPostgreSQL;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,78 @@ class ValidationIT {
         assertThat(report.table("shop.customer").get("error").asText()).startsWith("validation failed: the checksum of the rows differs");
         assertEquals("loaded", report.table("shop.product").get("state").asText());
         assertEquals("rows and checksum match (50 rows)", report.table("shop.product").get("note").asText());
+        // Its rows are in the target all the same: a failure after the rows reports them.
+        assertEquals(300, report.table("shop.customer").get("rowsWritten").asLong());
+        assertEquals(300, report.table("shop.customer").get("rowsRead").asLong());
+        assertEquals(1, report.table("shop.customer").get("partitions").asInt());
+    }
+
+    /** A parent that failed: the foreign keys to it cannot be judged, and the check says so rather than "clean". */
+    @Test
+    void theForeignKeyCheckNamesTheKeysItCouldNotJudgeBecauseATableFailed() {
+        String source = postgres.createDatabase("fkf_src");
+        String target = postgres.createDatabase("fkf_dst");
+        postgres.execute(source, """
+                CREATE TABLE public.parent (id integer PRIMARY KEY);
+                CREATE TABLE public.child (id integer PRIMARY KEY, parent_id integer);
+                INSERT INTO public.parent SELECT generate_series(1, 100);
+                INSERT INTO public.child SELECT g, 1 + g % 100 FROM generate_series(1, 5000) g;
+                """);
+        postgres.execute(target, """
+                CREATE TABLE public.parent (id integer PRIMARY KEY CHECK (id < 0));
+                CREATE TABLE public.child (id integer PRIMARY KEY, parent_id integer REFERENCES public.parent);
+                """);
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""));
+        assertEquals(4, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("failed", report.table("public.parent").get("state").asText());
+        assertEquals("loaded", report.table("public.child").get("state").asText());
+        String preparation = report.root().get("preparation").toString();
+        assertThat(preparation).contains("foreign key check: foreign key child_parent_id_fkey of public.child (to public.parent)"
+                + " was not checked: public.parent failed").doesNotContain("no row of the loaded tables breaks");
+    }
+
+    /** DO_NOTHING: a table that was empty before the load gets the checksum; one that kept rows of its own, the count of the run's rows. */
+    @Test
+    void doNothingChecksumsATableThatWasEmptyBeforeTheLoad() {
+        String source = postgres.createDatabase("dn_src");
+        String target = postgres.createDatabase("dn_dst");
+        String schema = """
+                CREATE TABLE public.empty_before (id integer PRIMARY KEY, v text);
+                CREATE TABLE public.kept_rows (id integer PRIMARY KEY, v text);
+                """;
+        postgres.execute(source, schema + """
+                INSERT INTO public.empty_before SELECT g, 'v' || g FROM generate_series(1, 100) g;
+                INSERT INTO public.kept_rows SELECT g, 'v' || g FROM generate_series(1, 100) g;
+                """);
+        postgres.execute(target, schema + "INSERT INTO public.kept_rows VALUES (-1, 'the target''s own');");
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""),
+                "validation.mode=CHECKSUM");
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        ReportFile report = ReportFile.read(outcome.report());
+        assertEquals("rows and checksum match (100 rows)", report.table("public.empty_before").get("note").asText());
+        assertEquals("row count checked (100); no checksum: the table kept rows it had before the load",
+                report.table("public.kept_rows").get("note").asText());
+    }
+
+    /** A LATIN1 source and a UTF8 target hold the same characters in different bytes: the checksum compares characters. */
+    @Test
+    void theChecksumMatchesIdenticalRowsAcrossDatabaseEncodings() {
+        String source = "latin1_src_" + ProcessHandle.current().pid();
+        postgres.execute("postgres", "CREATE DATABASE " + source
+                + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        String target = postgres.createDatabase("latin1_dst");
+        postgres.execute(source, """
+                CREATE TABLE public.words (id integer PRIMARY KEY, w text NOT NULL, c char(12), n numeric(10,2), d date);
+                INSERT INTO public.words SELECT g, 'café ß ÿ ½ ' || g, 'é' || (g % 10), g / 3.0, date '2024-01-01' + g
+                FROM generate_series(1, 1500) g;
+                """);
+        TestingJob.Outcome outcome = TestingJob.run(TestingJob.settingsFile(directory, postgres, source, target, ""),
+                "load.target-table-prep-mode=DROP_AND_CREATE", "validation.mode=CHECKSUM");
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals("rows and checksum match (1500 rows)",
+                ReportFile.read(outcome.report()).table("public.words").get("note").asText());
+        assertEquals("café ß ÿ ½ 7", Sql.scalar(postgres, target, "SELECT w FROM public.words WHERE id = 7"));
     }
 
     /** A table read in key ranges: the mismatch names the range that differs, and only that one. */
