@@ -185,24 +185,31 @@ public final class PostLoad {
         }
     }
 
+    /**
+     * Needs no more than the UPDATE privilege on the sequence (which setval and nextval take): its
+     * direction and bounds come from the catalog, where it stands from a nextval, which leaves a gap of
+     * one where the sequence stays. Before PostgreSQL 10, whose catalog does not describe sequences, it
+     * is set to the loaded maximum.
+     */
     private static void resetLockedSequence(Connection target, TableName table, String sequence, List<String> columns)
             throws SQLException {
-        BigDecimal last;
-        boolean called;
+        if (target.getMetaData().getDatabaseMajorVersion() < 10) {
+            String largest = columns.stream().map(column -> "max(" + Identifiers.quote(column) + ")")
+                    .collect(Collectors.joining(", ", "greatest(", ")"));
+            run(target, List.of("SELECT pg_catalog.setval(" + Identifiers.literal(sequence) + "::regclass, m) FROM (SELECT "
+                    + largest + " AS m FROM " + table.quoted() + ") loaded WHERE m IS NOT NULL"));
+            return;
+        }
         BigDecimal increment;
         BigDecimal min;
         BigDecimal max;
-        String state = target.getMetaData().getDatabaseMajorVersion() >= 10
-                ? "SELECT s.last_value, s.is_called, p.seqincrement, p.seqmin, p.seqmax FROM " + sequence
-                        + " s, pg_catalog.pg_sequence p WHERE p.seqrelid = " + Identifiers.literal(sequence) + "::regclass"
-                : "SELECT last_value, is_called, increment_by, min_value, max_value FROM " + sequence;
-        try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(state)) {
+        try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(
+                "SELECT seqincrement, seqmin, seqmax FROM pg_catalog.pg_sequence WHERE seqrelid = "
+                        + Identifiers.literal(sequence) + "::regclass")) {
             rows.next();
-            last = rows.getBigDecimal(1);
-            called = rows.getBoolean(2);
-            increment = rows.getBigDecimal(3);
-            min = rows.getBigDecimal(4);
-            max = rows.getBigDecimal(5);
+            increment = rows.getBigDecimal(1);
+            min = rows.getBigDecimal(2);
+            max = rows.getBigDecimal(3);
         }
         boolean descending = increment.signum() < 0;
         String extreme = columns.stream().map(column -> (descending ? "min" : "max") + "(CASE WHEN " + Identifiers.quote(column)
@@ -214,8 +221,23 @@ public final class PostLoad {
             rows.next();
             loaded = rows.getBigDecimal(1);
         }
-        BigDecimal next = called ? last.add(increment) : last;
-        if (loaded != null && (descending ? next.compareTo(loaded) >= 0 : next.compareTo(loaded) <= 0)) {
+        if (loaded == null) {
+            return;
+        }
+        BigDecimal next;
+        try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(
+                "SELECT pg_catalog.nextval(" + Identifiers.literal(sequence) + "::regclass)")) {
+            rows.next();
+            next = rows.getBigDecimal(1);
+        } catch (SQLException e) {
+            if ("2200H".equals(e.getSQLState())) {
+                // At its bound already: past every value it could hand out. The failed statement ended the transaction.
+                target.rollback();
+                return;
+            }
+            throw e;
+        }
+        if (descending ? next.compareTo(loaded) >= 0 : next.compareTo(loaded) <= 0) {
             run(target, List.of("SELECT pg_catalog.setval(" + Identifiers.literal(sequence) + "::regclass, " + loaded.toPlainString() + ")"));
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * load.reset-sequences against a real PostgreSQL: after the rows, every sequence a loaded column draws
@@ -119,7 +120,9 @@ class SequencesIT {
         // Descending: the loaded keys are -1000..-1, so the next one is -1001.
         assertEquals("-1001", Sql.scalar(postgres, target, "SELECT nextval(pg_get_serial_sequence('odd.descending', 'id'))"));
         // Two columns of one table and a second table draw from odd.shared: past the largest of all (100), never back.
-        assertEquals("101", Sql.scalar(postgres, target, "SELECT nextval('odd.shared')"));
+        // The table reset second finds it past its own values with a nextval, which leaves a gap of one: 101 or 102.
+        long shared = Long.parseLong(Sql.scalar(postgres, target, "SELECT nextval('odd.shared')"));
+        assertTrue(shared == 101 || shared == 102, "odd.shared continues at " + shared);
         // Already past the loaded keys (1..10): left at its start, where no value collides.
         assertEquals("1000", Sql.scalar(postgres, target, "SELECT nextval(pg_get_serial_sequence('odd.starts_high', 'id'))"));
         // 5000 is beyond MAXVALUE 3000, a value the sequence never hands out: it continues past 1, the largest it could.
