@@ -30,6 +30,7 @@ import java.util.Set;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.target.Preflight;
 import dev.pgfullload.target.PostLoad;
+import dev.pgfullload.target.RunLocks;
 import dev.pgfullload.schema.IdentifierCase;
 import dev.pgfullload.target.TargetPreparer;
 import dev.pgfullload.target.TriggerSwitch;
@@ -115,6 +116,11 @@ public final class FullLoad {
         CompletableFuture<SourceSnapshot> snapshotStart = null;
         try (Connection discovery = discoveryConnection; Connection target = targetConnection) {
             Findings findings = preflight(dialect, discovery, target, problems);
+            if (problems.isEmpty()) {
+                // Held by this session until the run ends: a repair leaves this run's triggers alone, and a second
+                // process with this run id, or another run loading one of these tables, is refused.
+                problems.addAll(RunLocks.take(target, runId, findings.tables().stream().map(TargetTable::name).toList()));
+            }
             if (!problems.isEmpty()) {
                 return refused(started, problems);
             }
@@ -270,6 +276,13 @@ public final class FullLoad {
         Connection targetConnection = readOnly(open(settings.target(), "target", "pg-fullload check", problems));
         try (Connection source = sourceConnection; Connection target = targetConnection) {
             Findings findings = preflight(dialect, source, target, problems);
+            if (target != null && findings.tables() != null) {
+                try {
+                    problems.addAll(RunLocks.check(target, runId, findings.tables().stream().map(TargetTable::name).toList()));
+                } catch (SQLException e) {
+                    problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
+                }
+            }
             List<CheckReport.PlannedTable> plan = new ArrayList<>();
             int cores = plannedCores(new SparkConf());
             if (findings.tables() != null) {
@@ -547,12 +560,29 @@ public final class FullLoad {
                 settings.toString(), problems.stream().map(Problem::message).toList());
     }
 
-    /** Switches back on the triggers a crashed run left off, and says so. */
+    /**
+     * Switches back on the triggers a run that ended left off, and says so. A run whose process still
+     * holds its lock is loading: its triggers are left as they are.
+     */
     static List<String> repairTriggers(Connection target, ControlTables control) throws SQLException {
         List<String> repaired = new ArrayList<>();
         for (ControlTables.DisabledTable left : control.leftDisabled(target)) {
-            TriggerSwitch.enable(target, left.table());
-            control.triggersEnabled(target, left.table());
+            long runKey = RunLocks.runKey(left.runId());
+            if (!RunLocks.tryLock(target, runKey)) {
+                String line = "left the triggers of " + left.table() + " disabled: run " + left.runId() + " is still loading it ("
+                        + RunLocks.holder(target, runKey).map(Object::toString).orElse("a session that has just ended")
+                        + " holds the run's lock)";
+                LOG.info("Repair: {}", line);
+                repaired.add(line);
+                continue;
+            }
+            try {
+                TriggerSwitch.enable(target, left.table());
+                control.triggersEnabled(target, left.table());
+            } finally {
+                // Taken only to learn that the run has ended (or is this one, which holds it already).
+                RunLocks.unlock(target, runKey);
+            }
             String line = "enabled the triggers of " + left.table() + ", which run " + left.runId() + " left disabled";
             LOG.warn("Repair: {}", line);
             repaired.add(line);
