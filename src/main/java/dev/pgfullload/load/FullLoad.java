@@ -577,8 +577,7 @@ public final class FullLoad {
                 continue;
             }
             try {
-                TriggerSwitch.enable(target, left.table());
-                control.triggersEnabled(target, left.table());
+                control.restoreTriggers(target, left.table());
             } finally {
                 // Taken only to learn that the run has ended (or is this one, which holds it already).
                 RunLocks.unlock(target, runKey);
@@ -735,9 +734,9 @@ public final class FullLoad {
             try {
                 if (disableTriggers) {
                     triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
-                    // Recorded and committed first: if this process dies now, the next run switches them back on.
-                    control.triggersDisabled(driver, runId, table.name());
-                    TriggerSwitch.disable(triggers, table.name());
+                    // Recorded with each trigger's state in the same transaction: if this process dies, the next run
+                    // (or --repair) puts them back as they were.
+                    control.disableTriggers(triggers, runId, table.name());
                 }
                 TableLoadResult loaded = loader.load(table, created, new ControlPlans(driver));
                 long rows = control.committedPartitions(driver, runId, table.name()).values().stream().mapToLong(Long::longValue).sum();
@@ -823,18 +822,16 @@ public final class FullLoad {
         }
     }
 
-    /** Runs in a finally: the triggers come back whether the load succeeded or not. */
+    /** Runs in a finally: the triggers come back as they were whether the load succeeded or not. */
     private void enableAgain(Connection triggers, TableName table) {
         try (Connection connection = triggers) {
-            TriggerSwitch.enable(connection, table);
-            control.triggersEnabled(connection, table);
+            control.restoreTriggers(connection, table);
         } catch (SQLException | RuntimeException e) {
             try (Connection retry = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers")) {
-                TriggerSwitch.enable(retry, table);
-                control.triggersEnabled(retry, table);
+                control.restoreTriggers(retry, table);
             } catch (SQLException | RuntimeException again) {
-                LOG.error("Triggers of {} could NOT be enabled again: run ALTER TABLE {} ENABLE TRIGGER ALL ({})",
-                        table, table.quoted(), again.getMessage());
+                LOG.error("Triggers of {} could NOT be switched back on ({}): once this run has ended, run pg-fullload --repair"
+                        + " with its settings, which puts them back as they were", table, again.getMessage());
             }
         }
     }

@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** DISABLE_TRIGGERS mode: all triggers of a table off for its load, and back on afterwards, whatever happened. */
 public final class TriggerSwitch {
@@ -75,6 +77,51 @@ public final class TriggerSwitch {
             statement.execute(TargetSql.disableTriggers(table));
         }
         LOG.info("Triggers of {} disabled for its load", table);
+    }
+
+    /**
+     * Puts each of the table's triggers back in its recorded state ({@code pg_trigger.tgenabled}: O
+     * enabled, D disabled, A ENABLE ALWAYS, R ENABLE REPLICA), internal foreign-key triggers included,
+     * in one ALTER TABLE; a trigger dropped meanwhile is left out. With no states recorded (a record of
+     * an older version), every trigger is enabled.
+     */
+    public static void restore(Connection target, TableName table, Map<String, String> states) throws SQLException {
+        if (states.isEmpty()) {
+            enable(target, table);
+            return;
+        }
+        Map<String, String> current = new LinkedHashMap<>();
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT t.tgname, t.tgenabled::text FROM pg_catalog.pg_trigger t
+                JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ? AND c.relname = ? ORDER BY t.tgname
+                """)) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    current.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        List<String> actions = new ArrayList<>();
+        current.forEach((name, state) -> {
+            String wanted = states.get(name);
+            if (wanted != null && !wanted.equals(state)) {
+                actions.add(switch (wanted) {
+                    case "D" -> "DISABLE TRIGGER ";
+                    case "A" -> "ENABLE ALWAYS TRIGGER ";
+                    case "R" -> "ENABLE REPLICA TRIGGER ";
+                    default -> "ENABLE TRIGGER ";
+                } + Identifiers.quote(name));
+            }
+        });
+        if (!actions.isEmpty()) {
+            try (Statement statement = target.createStatement()) {
+                statement.execute("ALTER TABLE " + table.quoted() + " " + String.join(", ", actions));
+            }
+        }
+        LOG.info("Triggers of {} back in the states they had before the load", table);
     }
 
     public static void enable(Connection target, TableName table) throws SQLException {
