@@ -470,6 +470,9 @@ public final class FullLoad {
                         problems.add(Problem.of(e));
                     }
                 }
+                if (settings.load().triggerMode() == TriggerMode.SESSION_REPLICATION_ROLE) {
+                    problems.addAll(TriggerSwitch.replicaRoleProblems(target, inspection.kept()));
+                }
             }
             problems.addAll(PrivilegeCheck.check(target, tables, inspection.existing().keySet(), inspection.foreignKeys(),
                     sourceKeysInTarget(catalog, tables), needs(!resuming)));

@@ -2,6 +2,7 @@ package dev.pgfullload.target;
 
 import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
+import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.source.TableName;
 import org.slf4j.Logger;
@@ -70,6 +71,48 @@ public final class TriggerSwitch {
                     + " (on PostgreSQL 15 or later a superuser can run GRANT SET ON PARAMETER session_replication_role TO "
                     + Identifiers.quote(user) + "), NONE (triggers fire, parents load first), or a superuser as target.user");
         }
+    }
+
+    /**
+     * SESSION_REPLICATION_ROLE silences only the triggers enabled the ordinary way (O): on the tables the
+     * load keeps, a user trigger set ENABLE ALWAYS fires anyway, and one set ENABLE REPLICA fires precisely
+     * because of it. Each is a problem, with what to do. Rules need nothing: COPY ignores them.
+     */
+    public static List<Problem> replicaRoleProblems(Connection target, Collection<TableName> kept) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        if (kept.isEmpty()) {
+            return problems;
+        }
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT n.nspname, c.relname, t.tgname, t.tgenabled::text
+                FROM pg_catalog.pg_trigger t
+                JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE NOT t.tgisinternal AND t.tgenabled IN ('A', 'R')
+                  AND (n.nspname, c.relname) IN (SELECT unnest(?::text[]), unnest(?::text[]))
+                ORDER BY 1, 2, 3
+                """)) {
+            statement.setArray(1, target.createArrayOf("text", kept.stream().map(TableName::schema).toArray()));
+            statement.setArray(2, target.createArrayOf("text", kept.stream().map(TableName::name).toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    TableName table = new TableName(rows.getString(1), rows.getString(2));
+                    String trigger = rows.getString(3);
+                    boolean always = "A".equals(rows.getString(4));
+                    String mode = always ? "ENABLE ALWAYS" : "ENABLE REPLICA";
+                    problems.add(Problem.preflight("trigger " + trigger + " on table " + table + " is set " + mode + ", so it"
+                            + (always ? " fires during the load even under load.trigger-mode = SESSION_REPLICATION_ROLE (the"
+                                    + " replica role silences only triggers enabled the ordinary way)"
+                                    : " fires during the load precisely because of load.trigger-mode = SESSION_REPLICATION_ROLE"
+                                    + " (the replica role fires ENABLE REPLICA triggers)")
+                            + ": use load.trigger-mode = DISABLE_TRIGGERS (it switches the trigger off for the load and back"
+                            + " to " + mode + " after it), or run ALTER TABLE " + table.quoted() + " ENABLE TRIGGER "
+                            + Identifiers.quote(trigger) + " for the load and ALTER TABLE " + table.quoted() + " " + mode
+                            + " TRIGGER " + Identifiers.quote(trigger) + " after it"));
+                }
+            }
+        }
+        return problems;
     }
 
     public static void disable(Connection target, TableName table) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.pgfullload.load;
 
 import dev.pgfullload.testing.JobProcess;
+import dev.pgfullload.testing.ReportFile;
 import dev.pgfullload.testing.Sql;
 import dev.pgfullload.testing.TestingJob;
 import dev.pgfullload.testing.TestingPostgreSQL;
@@ -134,6 +135,65 @@ class TriggerStatesIT {
         assertEquals(before, Sql.column(postgres, target, TRIGGER_STATES));
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.disabled_triggers"));
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.trigger_states"));
+    }
+
+    @Test
+    void sessionReplicationRoleRefusesTriggersThatFireUnderItBeforeWritingAnything() {
+        String target = target("tstates_replica");
+        postgres.execute(target, "INSERT INTO app.parent VALUES (900, 'the application''s')");
+        Path settings = settings(target);
+
+        TestingJob.Outcome check = TestingJob.runArguments(settings, "--check",
+                "--set", "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD");
+        TestingJob.Outcome load = TestingJob.run(settings, "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD");
+
+        List<String> problems = List.of(
+                "trigger t_always on table app.child is set ENABLE ALWAYS, so it fires during the load even under"
+                        + " load.trigger-mode = SESSION_REPLICATION_ROLE (the replica role silences only triggers enabled the"
+                        + " ordinary way): use load.trigger-mode = DISABLE_TRIGGERS (it switches the trigger off for the load"
+                        + " and back to ENABLE ALWAYS after it), or run ALTER TABLE \"app\".\"child\" ENABLE TRIGGER \"t_always\""
+                        + " for the load and ALTER TABLE \"app\".\"child\" ENABLE ALWAYS TRIGGER \"t_always\" after it",
+                "trigger t_replica on table app.child is set ENABLE REPLICA, so it fires during the load precisely because"
+                        + " of load.trigger-mode = SESSION_REPLICATION_ROLE (the replica role fires ENABLE REPLICA triggers):"
+                        + " use load.trigger-mode = DISABLE_TRIGGERS (it switches the trigger off for the load and back to"
+                        + " ENABLE REPLICA after it), or run ALTER TABLE \"app\".\"child\" ENABLE TRIGGER \"t_replica\" for"
+                        + " the load and ALTER TABLE \"app\".\"child\" ENABLE REPLICA TRIGGER \"t_replica\" after it",
+                "trigger p_always on table app.parent is set ENABLE ALWAYS, so it fires during the load even under"
+                        + " load.trigger-mode = SESSION_REPLICATION_ROLE (the replica role silences only triggers enabled the"
+                        + " ordinary way): use load.trigger-mode = DISABLE_TRIGGERS (it switches the trigger off for the load"
+                        + " and back to ENABLE ALWAYS after it), or run ALTER TABLE \"app\".\"parent\" ENABLE TRIGGER"
+                        + " \"p_always\" for the load and ALTER TABLE \"app\".\"parent\" ENABLE ALWAYS TRIGGER \"p_always\""
+                        + " after it");
+        assertEquals(3, check.status(), check.out() + check.err());
+        for (String problem : problems) {
+            assertTrue(check.out().contains(problem), check.out());
+        }
+        assertEquals(3, load.status(), load.out() + load.err());
+        assertEquals("preflight found 3 problems; nothing was written:\n- " + String.join("\n- ", problems),
+                ReportFile.read(load.report()).error());
+        assertEquals(List.of("900 rewritten by p_always"), Sql.column(postgres, target, "SELECT id || ' ' || note FROM app.parent"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM app.child"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM pg_namespace WHERE nspname = 'fullload_control'"));
+    }
+
+    /** COPY ignores rules: one set ENABLE ALWAYS or ENABLE REPLICA changes nothing under the replica role. */
+    @Test
+    void sessionReplicationRoleLoadsTablesWhoseRulesAreEnabledAlwaysOrReplica() {
+        String target = postgres.createDatabase("tstates_rules");
+        postgres.execute(target, TABLES + """
+                CREATE TABLE app.diverted (id bigint, note text);
+                CREATE RULE child_instead AS ON INSERT TO app.child DO INSTEAD INSERT INTO app.diverted VALUES (NEW.id, NEW.note);
+                CREATE RULE parent_instead AS ON INSERT TO app.parent DO INSTEAD INSERT INTO app.diverted VALUES (NEW.id, NEW.note);
+                ALTER TABLE app.child ENABLE ALWAYS RULE child_instead;
+                ALTER TABLE app.parent ENABLE REPLICA RULE parent_instead;
+                """);
+
+        TestingJob.Outcome outcome = TestingJob.run(settings(target), "load.target-table-prep-mode=TRUNCATE_BEFORE_LOAD");
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(Sql.checksum(postgres, source, "app.parent"), Sql.checksum(postgres, target, "app.parent"));
+        assertEquals(Sql.checksum(postgres, source, "app.child"), Sql.checksum(postgres, target, "app.child"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM app.diverted"));
     }
 
     private String target(String prefix) {
