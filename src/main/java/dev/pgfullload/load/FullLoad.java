@@ -71,6 +71,8 @@ public final class FullLoad {
     private final String runId;
     private final ControlTables control;
     private volatile boolean stopping;
+    /** Tables whose triggers this process switched off and has not switched back on yet. */
+    private final Set<TableName> triggersOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The source snapshot the tables are read and counted in, while they load; null when the source has none. */
     private volatile String sourceSnapshot;
     /** The source's settings for the sessions that join {@link #sourceSnapshot}. */
@@ -97,9 +99,17 @@ public final class FullLoad {
      * it can; any problem stops the run before anything is written, and the report lists them all.
      */
     public RunReport run(Supplier<SparkSession> sparkStarter) {
+        // SIGTERM (a scheduler cancelling the task) runs shutdown hooks; the table threads' finally blocks may not get to run.
+        Thread onExit = new Thread(this::restoreTriggersOnExit, "pg-fullload-triggers-on-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             return load(sparkStarter);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is exiting: the hook runs.
+            }
             // Sessions kept between tables (in local mode the executors' too) end with the run.
             SessionPool.closeIdle();
         }
@@ -740,6 +750,7 @@ public final class FullLoad {
                     // Recorded with each trigger's state in the same transaction: if this process dies, the next run
                     // (or --repair) puts them back as they were.
                     control.disableTriggers(triggers, runId, table.name());
+                    triggersOff.add(table.name());
                 }
                 TableLoadResult loaded = loader.load(table, created, new ControlPlans(driver));
                 long rows = control.committedPartitions(driver, runId, table.name()).values().stream().mapToLong(Long::longValue).sum();
@@ -781,6 +792,7 @@ public final class FullLoad {
             } finally {
                 if (triggers != null) {
                     enableAgain(triggers, table.name());
+                    triggersOff.remove(table.name());
                 }
             }
         } catch (SQLException e) {
@@ -822,6 +834,26 @@ public final class FullLoad {
                 flat.add(partition.where() == null ? "" : partition.where());
             }
             control.loading(driver, runId, table.name(), flat);
+        }
+    }
+
+    /**
+     * The shutdown hook: puts back the triggers of the tables loading when the JVM was asked to exit,
+     * waiting at most 5 s for each table's lock (the loads' own sessions may hold it until the process
+     * ends); what it cannot do stays recorded for the next run or --repair.
+     */
+    private void restoreTriggersOnExit() {
+        for (TableName table : List.copyOf(triggersOff)) {
+            try (Connection connection = Connections.open(settings.target(), "target", "pg-fullload " + runId + " exit");
+                 Statement statement = connection.createStatement()) {
+                statement.execute("SET lock_timeout = '5s'");
+                if (control.restoreTriggers(connection, table)) {
+                    LOG.warn("The process is exiting: the triggers of {} are back as they were", table);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("The process is exiting and the triggers of {} could not be switched back on ({}): the next run,"
+                        + " or pg-fullload --repair, will", table, e.getMessage());
+            }
         }
     }
 

@@ -137,6 +137,33 @@ class TriggerStatesIT {
         assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.trigger_states"));
     }
 
+    /** SIGTERM, as Airflow cancels a task: the process puts the triggers back and leaves no record. */
+    @Test
+    void sigtermMidLoadPutsEveryTriggerBackAndLeavesNoRecord() throws Exception {
+        String target = target("tstates_term");
+        List<String> before = Sql.column(postgres, target, TRIGGER_STATES);
+        Path settings = settings(target);
+        try (Connection gate = postgres.connect(target); Statement statement = gate.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + GATE + ")");
+            Process load = JobProcess.start(directory, Map.of(), Map.of(), List.of("--config", settings.toString(), "--run-id",
+                    "T", "--set", "load.trigger-mode=DISABLE_TRIGGERS", "--set", "load.max-full-load-subtasks=1"),
+                    directory.resolve("term.out"), directory.resolve("term.err"));
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> !load.isAlive()
+                    || Sql.count(postgres, target, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    + " AND wait_event_type = 'Lock' AND wait_event = 'advisory'") > 0);
+            assertTrue(load.isAlive(), () -> "the load ended before its COPY reached the gate: " + read("term.err"));
+            assertEquals(List.of("D"), Sql.column(postgres, target,
+                    "SELECT DISTINCT tgenabled::text FROM pg_trigger WHERE tgrelid = 'app.child'::regclass"));
+
+            load.destroy();
+            statement.execute("SELECT pg_advisory_unlock(" + GATE + ")");
+            assertTrue(load.waitFor(1, TimeUnit.MINUTES), () -> read("term.err"));
+        }
+        assertEquals(before, Sql.column(postgres, target, TRIGGER_STATES), () -> read("term.err"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.disabled_triggers"));
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM fullload_control.trigger_states"));
+    }
+
     @Test
     void sessionReplicationRoleRefusesTriggersThatFireUnderItBeforeWritingAnything() {
         String target = target("tstates_replica");
