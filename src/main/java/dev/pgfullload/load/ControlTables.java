@@ -2,6 +2,7 @@ package dev.pgfullload.load;
 
 import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.source.TableName;
+import dev.pgfullload.target.TriggerSwitch;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +19,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The control tables in the target ({@code control.schema}): runs, the state of each table in a run,
  * the partitions committed (written in the same transaction as their rows, so a partition is either
- * loaded and recorded or neither), tables whose triggers a run switched off, and rejected rows.
+ * loaded and recorded or neither), tables whose triggers a run switched off and the state each of
+ * their triggers had before, and rejected rows.
  */
 public final class ControlTables {
 
@@ -26,7 +28,8 @@ public final class ControlTables {
     public enum State { PENDING, LOADING, LOADED, FAILED, SUSPENDED, VALIDATED }
 
     /** Every control table, by name. */
-    public static final List<String> TABLE_NAMES = List.of("runs", "tables", "partitions", "disabled_triggers", "rejects");
+    public static final List<String> TABLE_NAMES = List.of("runs", "tables", "partitions", "disabled_triggers", "rejects",
+            "trigger_states");
 
     private final String schema;
 
@@ -139,6 +142,14 @@ public final class ControlTables {
                         table_name text NOT NULL,
                         run_id text NOT NULL,
                         disabled_at timestamptz NOT NULL DEFAULT now()
+                    )""");
+            // Added after the others: control tables of an older version get it here, the others left as they are.
+            statement.execute("CREATE TABLE IF NOT EXISTS " + table("trigger_states") + """
+                     (
+                        target_table text NOT NULL,
+                        trigger_name text NOT NULL,
+                        state text NOT NULL,
+                        PRIMARY KEY (target_table, trigger_name)
                     )""");
             statement.execute("CREATE TABLE IF NOT EXISTS " + table("rejects") + """
                      (
@@ -294,21 +305,100 @@ public final class ControlTables {
         return partitions;
     }
 
-    /** Recorded and committed before the triggers go off, so a crash can never hide a disabled table. */
-    public void triggersDisabled(Connection target, String runId, TableName table) throws SQLException {
-        try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("disabled_triggers")
-                + " (target_table, schema_name, table_name, run_id) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (target_table) DO UPDATE SET run_id = EXCLUDED.run_id, disabled_at = now()")) {
-            statement.setString(1, table.toString());
-            statement.setString(2, table.schema());
-            statement.setString(3, table.name());
-            statement.setString(4, runId);
-            statement.executeUpdate();
+    /**
+     * Switches off the table's triggers, recording that and the state of each trigger
+     * ({@code pg_trigger.tgenabled}) in the same transaction: a crash leaves either both or neither. A
+     * table still recorded (a run ended without its triggers switched back on and nothing repaired it)
+     * keeps the states recorded then, the ones its application had.
+     */
+    public void disableTriggers(Connection target, String runId, TableName table) throws SQLException {
+        // Control tables made by an older version lack trigger_states.
+        ensure(target);
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try {
+            boolean recorded;
+            try (PreparedStatement statement = target.prepareStatement("UPDATE " + table("disabled_triggers")
+                    + " SET run_id = ?, disabled_at = now() WHERE target_table = ?")) {
+                statement.setString(1, runId);
+                statement.setString(2, table.toString());
+                recorded = statement.executeUpdate() > 0;
+            }
+            if (!recorded) {
+                try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("disabled_triggers")
+                        + " (target_table, schema_name, table_name, run_id) VALUES (?, ?, ?, ?)")) {
+                    statement.setString(1, table.toString());
+                    statement.setString(2, table.schema());
+                    statement.setString(3, table.name());
+                    statement.setString(4, runId);
+                    statement.executeUpdate();
+                }
+                try (PreparedStatement statement = target.prepareStatement("INSERT INTO " + table("trigger_states")
+                        + " (target_table, trigger_name, state) SELECT ?, t.tgname, t.tgenabled::text"
+                        + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                    statement.setString(1, table.toString());
+                    statement.setString(2, table.schema());
+                    statement.setString(3, table.name());
+                    statement.executeUpdate();
+                }
+            }
+            TriggerSwitch.disable(target, table);
+            target.commit();
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
         }
     }
 
-    public void triggersEnabled(Connection target, TableName table) throws SQLException {
-        update(target, "DELETE FROM " + table("disabled_triggers") + " WHERE target_table = ?", table.toString());
+    /**
+     * Puts every trigger of a recorded table back in the state it had before its run switched them off
+     * and removes the record, in one transaction. Returns false when the table is not recorded (any more:
+     * a concurrent restore waits for this one's row lock, then finds nothing). A table recorded by an
+     * older version, without states, gets ENABLE TRIGGER ALL, as then.
+     */
+    public boolean restoreTriggers(Connection target, TableName table) throws SQLException {
+        boolean autoCommit = target.getAutoCommit();
+        target.setAutoCommit(false);
+        try {
+            try (PreparedStatement statement = target.prepareStatement("SELECT run_id FROM " + table("disabled_triggers")
+                    + " WHERE target_table = ? FOR UPDATE")) {
+                statement.setString(1, table.toString());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        target.commit();
+                        return false;
+                    }
+                }
+            }
+            Map<String, String> states = new LinkedHashMap<>();
+            boolean withStates = existing(target).contains("trigger_states");
+            if (withStates) {
+                try (PreparedStatement statement = target.prepareStatement("SELECT trigger_name, state FROM "
+                        + table("trigger_states") + " WHERE target_table = ?")) {
+                    statement.setString(1, table.toString());
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            states.put(rows.getString(1), rows.getString(2));
+                        }
+                    }
+                }
+            }
+            TriggerSwitch.restore(target, table, states);
+            if (withStates) {
+                update(target, "DELETE FROM " + table("trigger_states") + " WHERE target_table = ?", table.toString());
+            }
+            update(target, "DELETE FROM " + table("disabled_triggers") + " WHERE target_table = ?", table.toString());
+            target.commit();
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            target.setAutoCommit(autoCommit);
+        }
     }
 
     /** A table left with its triggers off, and the run that left it so. */

@@ -30,6 +30,7 @@ import java.util.Set;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.target.Preflight;
 import dev.pgfullload.target.PostLoad;
+import dev.pgfullload.target.RunLocks;
 import dev.pgfullload.schema.IdentifierCase;
 import dev.pgfullload.target.TargetPreparer;
 import dev.pgfullload.target.TriggerSwitch;
@@ -70,6 +71,8 @@ public final class FullLoad {
     private final String runId;
     private final ControlTables control;
     private volatile boolean stopping;
+    /** Tables whose triggers this process switched off and has not switched back on yet. */
+    private final Set<TableName> triggersOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The source snapshot the tables are read and counted in, while they load; null when the source has none. */
     private volatile String sourceSnapshot;
     /** The source's settings for the sessions that join {@link #sourceSnapshot}. */
@@ -96,9 +99,17 @@ public final class FullLoad {
      * it can; any problem stops the run before anything is written, and the report lists them all.
      */
     public RunReport run(Supplier<SparkSession> sparkStarter) {
+        // SIGTERM (a scheduler cancelling the task) runs shutdown hooks; the table threads' finally blocks may not get to run.
+        Thread onExit = new Thread(this::restoreTriggersOnExit, "pg-fullload-triggers-on-exit");
+        Runtime.getRuntime().addShutdownHook(onExit);
         try {
             return load(sparkStarter);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException exiting) {
+                // The JVM is exiting: the hook runs.
+            }
             // Sessions kept between tables (in local mode the executors' too) end with the run.
             SessionPool.closeIdle();
         }
@@ -115,6 +126,11 @@ public final class FullLoad {
         CompletableFuture<SourceSnapshot> snapshotStart = null;
         try (Connection discovery = discoveryConnection; Connection target = targetConnection) {
             Findings findings = preflight(dialect, discovery, target, problems);
+            if (problems.isEmpty()) {
+                // Held by this session until the run ends: a repair leaves this run's triggers alone, and a second
+                // process with this run id, or another run loading one of these tables, is refused.
+                problems.addAll(RunLocks.take(target, runId, findings.tables().stream().map(TargetTable::name).toList()));
+            }
             if (!problems.isEmpty()) {
                 return refused(started, problems);
             }
@@ -306,6 +322,13 @@ public final class FullLoad {
         Connection targetConnection = readOnly(open(settings.target(), "target", "pg-fullload check", problems));
         try (Connection source = sourceConnection; Connection target = targetConnection) {
             Findings findings = preflight(dialect, source, target, problems);
+            if (target != null && findings.tables() != null) {
+                try {
+                    problems.addAll(RunLocks.check(target, runId, findings.tables().stream().map(TargetTable::name).toList()));
+                } catch (SQLException e) {
+                    problems.add(Problem.preflight("a preflight query failed: " + describe(e)));
+                }
+            }
             List<CheckReport.PlannedTable> plan = new ArrayList<>();
             int cores = plannedCores(new SparkConf());
             if (findings.tables() != null) {
@@ -497,6 +520,9 @@ public final class FullLoad {
                         problems.add(Problem.of(e));
                     }
                 }
+                if (settings.load().triggerMode() == TriggerMode.SESSION_REPLICATION_ROLE) {
+                    problems.addAll(TriggerSwitch.replicaRoleProblems(target, inspection.kept()));
+                }
             }
             problems.addAll(PrivilegeCheck.check(target, tables, inspection.existing().keySet(), inspection.foreignKeys(),
                     sourceKeysInTarget(catalog, tables), needs(!resuming)));
@@ -624,12 +650,28 @@ public final class FullLoad {
                 settings.toString(), problems.stream().map(Problem::message).toList());
     }
 
-    /** Switches back on the triggers a crashed run left off, and says so. */
+    /**
+     * Switches back on the triggers a run that ended left off, and says so. A run whose process still
+     * holds its lock is loading: its triggers are left as they are.
+     */
     static List<String> repairTriggers(Connection target, ControlTables control) throws SQLException {
         List<String> repaired = new ArrayList<>();
         for (ControlTables.DisabledTable left : control.leftDisabled(target)) {
-            TriggerSwitch.enable(target, left.table());
-            control.triggersEnabled(target, left.table());
+            long runKey = RunLocks.runKey(left.runId());
+            if (!RunLocks.tryLock(target, runKey)) {
+                String line = "left the triggers of " + left.table() + " disabled: run " + left.runId() + " is still loading it ("
+                        + RunLocks.holder(target, runKey).map(Object::toString).orElse("a session that has just ended")
+                        + " holds the run's lock)";
+                LOG.info("Repair: {}", line);
+                repaired.add(line);
+                continue;
+            }
+            try {
+                control.restoreTriggers(target, left.table());
+            } finally {
+                // Taken only to learn that the run has ended (or is this one, which holds it already).
+                RunLocks.unlock(target, runKey);
+            }
             String line = "enabled the triggers of " + left.table() + ", which run " + left.runId() + " left disabled";
             LOG.warn("Repair: {}", line);
             repaired.add(line);
@@ -786,9 +828,10 @@ public final class FullLoad {
             try {
                 if (disableTriggers) {
                     triggers = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers");
-                    // Recorded and committed first: if this process dies now, the next run switches them back on.
-                    control.triggersDisabled(driver, runId, table.name());
-                    TriggerSwitch.disable(triggers, table.name());
+                    // Recorded with each trigger's state in the same transaction: if this process dies, the next run
+                    // (or --repair) puts them back as they were.
+                    control.disableTriggers(triggers, runId, table.name());
+                    triggersOff.add(table.name());
                 }
                 loaded = loader.load(table, created, new ControlPlans(driver));
                 Map<Integer, Long> committed = control.committedPartitions(driver, runId, table.name());
@@ -853,6 +896,7 @@ public final class FullLoad {
             } finally {
                 if (triggers != null) {
                     enableAgain(triggers, table.name());
+                    triggersOff.remove(table.name());
                 }
             }
         } catch (SQLException e) {
@@ -897,18 +941,36 @@ public final class FullLoad {
         }
     }
 
-    /** Runs in a finally: the triggers come back whether the load succeeded or not. */
+    /**
+     * The shutdown hook: puts back the triggers of the tables loading when the JVM was asked to exit,
+     * waiting at most 5 s for each table's lock (the loads' own sessions may hold it until the process
+     * ends); what it cannot do stays recorded for the next run or --repair.
+     */
+    private void restoreTriggersOnExit() {
+        for (TableName table : List.copyOf(triggersOff)) {
+            try (Connection connection = Connections.open(settings.target(), "target", "pg-fullload " + runId + " exit");
+                 Statement statement = connection.createStatement()) {
+                statement.execute("SET lock_timeout = '5s'");
+                if (control.restoreTriggers(connection, table)) {
+                    LOG.warn("The process is exiting: the triggers of {} are back as they were", table);
+                }
+            } catch (SQLException | RuntimeException e) {
+                LOG.error("The process is exiting and the triggers of {} could not be switched back on ({}): the next run,"
+                        + " or pg-fullload --repair, will", table, e.getMessage());
+            }
+        }
+    }
+
+    /** Runs in a finally: the triggers come back as they were whether the load succeeded or not. */
     private void enableAgain(Connection triggers, TableName table) {
         try (Connection connection = triggers) {
-            TriggerSwitch.enable(connection, table);
-            control.triggersEnabled(connection, table);
+            control.restoreTriggers(connection, table);
         } catch (SQLException | RuntimeException e) {
             try (Connection retry = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers")) {
-                TriggerSwitch.enable(retry, table);
-                control.triggersEnabled(retry, table);
+                control.restoreTriggers(retry, table);
             } catch (SQLException | RuntimeException again) {
-                LOG.error("Triggers of {} could NOT be enabled again: run ALTER TABLE {} ENABLE TRIGGER ALL ({})",
-                        table, table.quoted(), again.getMessage());
+                LOG.error("Triggers of {} could NOT be switched back on ({}): once this run has ended, run pg-fullload --repair"
+                        + " with its settings, which puts them back as they were", table, again.getMessage());
             }
         }
     }

@@ -315,7 +315,7 @@ class PrivilegesIT {
         TestingJob.Outcome refused = runAs(target, role, "load.target-table-prep-mode=DROP_AND_CREATE");
 
         assertEquals(3, refused.status(), refused.out() + refused.err());
-        String tables = String.join(", ", List.of("runs", "tables", "partitions", "disabled_triggers", "rejects").stream()
+        String tables = String.join(", ", List.of("runs", "tables", "partitions", "disabled_triggers", "rejects", "trigger_states").stream()
                 .map(name -> "fullload_control." + name + " (SELECT, INSERT, UPDATE, DELETE)").toList());
         assertEquals(List.of("the target user " + role + " lacks USAGE on schema fullload_control, which holds the control"
                         + " tables (control.schema): run GRANT USAGE ON SCHEMA \"fullload_control\" TO \"" + role + "\"",

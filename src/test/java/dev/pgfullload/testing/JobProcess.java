@@ -42,33 +42,10 @@ public final class JobProcess {
     public static Result run(Path directory, Map<String, String> environment, Map<String, String> systemProperties,
                              List<String> arguments) {
         try {
-            Path logConfig = directory.resolve("log4j2-info.properties");
-            Files.writeString(logConfig, """
-                    rootLogger.level = info
-                    rootLogger.appenderRef.console.ref = console
-                    appender.console.type = Console
-                    appender.console.name = console
-                    appender.console.target = SYSTEM_ERR
-                    appender.console.layout.type = PatternLayout
-                    appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n
-                    """);
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(sparkJvmFlags());
-            command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g",
-                    "-Dlog4j2.configurationFile=" + logConfig,
-                    "-Dspark.master=local[2]", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
-                    "-Dspark.ui.enabled=false"));
-            systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(List.of("-cp", classpath(), FullLoadJob.class.getName()));
-            command.addAll(arguments);
             long id = System.nanoTime();
             Path out = directory.resolve("job-" + id + ".out");
             Path err = directory.resolve("job-" + id + ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(environment);
-            Process process = builder.start();
+            Process process = start(directory, environment, systemProperties, arguments, out, err);
             if (!process.waitFor(3, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError("FullLoadJob did not finish in 3 minutes:\n" + Files.readString(err));
@@ -81,6 +58,38 @@ public final class JobProcess {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Starts FullLoadJob as {@link #run} does and returns at once, for a test that signals or kills the
+     * process mid-load; stdout and stderr go to {@code out} and {@code err}.
+     */
+    public static Process start(Path directory, Map<String, String> environment, Map<String, String> systemProperties,
+                                List<String> arguments, Path out, Path err) throws IOException {
+        Path logConfig = directory.resolve("log4j2-info.properties");
+        Files.writeString(logConfig, """
+                rootLogger.level = info
+                rootLogger.appenderRef.console.ref = console
+                appender.console.type = Console
+                appender.console.name = console
+                appender.console.target = SYSTEM_ERR
+                appender.console.layout.type = PatternLayout
+                appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1}: %m%n
+                """);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(sparkJvmFlags());
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx1g",
+                "-Dlog4j2.configurationFile=" + logConfig,
+                "-Dspark.master=local[2]", "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1",
+                "-Dspark.ui.enabled=false"));
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-cp", classpath(), FullLoadJob.class.getName()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** The flags Spark needs on Java 17, kept once in the pom (spark.jvm.flags) and filtered into the test resources. */
