@@ -173,7 +173,10 @@ public final class PostLoad {
         target.setAutoCommit(false);
         try {
             try (Statement statement = target.createStatement()) {
-                statement.execute("SELECT pg_catalog.pg_advisory_xact_lock(" + Identifiers.literal(sequence) + "::regclass::oid::bigint)");
+                // Keyed (pg_class, the sequence): no slot of load.max-target-sessions (below 10000) reaches a relation's OID,
+                // and run and table locks use the single-key space.
+                statement.execute("SELECT pg_catalog.pg_advisory_xact_lock('pg_catalog.pg_class'::regclass::oid::int4, "
+                        + Identifiers.literal(sequence) + "::regclass::oid::int4)");
             }
             resetLockedSequence(target, table, sequence, columns);
             target.commit();
