@@ -75,12 +75,13 @@ public final class PostgresSourceDialect implements SourceDialect {
     private static final String COLUMNS_SQL = """
             SELECT a.attrelid, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
                    a.attnotnull, t.typname, tn.nspname AS type_schema, t.typtype, t.typcategory,
-                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AS base_type,
+                   -- A domain over an array is of category A too, without an element type: it is the type itself.
+                   CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END AS base_type,
                    a.attndims, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expression,
                    %s AS identity, %s AS generated,
                    (SELECT e.extname FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid
                     WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.refclassid = 'pg_catalog.pg_extension'::regclass
-                      AND dep.deptype = 'e' AND dep.objid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+                      AND dep.deptype = 'e' AND dep.objid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
                     LIMIT 1) AS extension,
                    (SELECT count(*) > 0 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
                     JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace

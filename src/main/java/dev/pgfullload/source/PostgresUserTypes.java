@@ -20,7 +20,7 @@ final class PostgresUserTypes {
             SELECT t.oid, n.nspname, t.typname, t.typtype,
                    CASE t.typtype WHEN 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type_name,
                    CASE WHEN t.typtype = 'd' THEN
-                       (SELECT CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
+                       (SELECT CASE WHEN b.typcategory = 'A' AND b.typelem <> 0 THEN b.typelem ELSE b.oid END
                         FROM pg_catalog.pg_type b WHERE b.oid = t.typbasetype) END AS base_type,
                    t.typnotnull, t.typdefault,
                    CASE WHEN t.typtype = 'd' AND t.typcollation <> 0 AND t.typcollation <> b0.typcollation THEN
@@ -46,7 +46,7 @@ final class PostgresUserTypes {
 
     private static final String COMPOSITE_ATTRIBUTES_SQL = """
             SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
-                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+                   CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
             FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             WHERE c.relkind = 'c' AND a.attnum > 0 AND NOT a.attisdropped

@@ -1,0 +1,82 @@
+package dev.pgfullload.schema;
+
+import dev.pgfullload.testing.ReportFile;
+import dev.pgfullload.testing.Sql;
+import dev.pgfullload.testing.TestingJob;
+import dev.pgfullload.testing.TestingPostgreSQL;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DROP_AND_CREATE recreates what the source's definitions say, or refuses before writing anything when
+ * the target cannot have it: domains over arrays, NOT VALID constraints, collations. Every test has a
+ * source and a target of its own.
+ */
+class SourceDefinitionsIT {
+
+    private static final TestingPostgreSQL postgres = TestingPostgreSQL.shared();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aDomainOverAnArrayIsCreatedBeforeItsTable() {
+        String source = source("""
+                CREATE DOMAIN intarr AS int[] CHECK (cardinality(VALUE) < 10);
+                CREATE TABLE r.t (id int PRIMARY KEY, dia intarr);
+                INSERT INTO r.t VALUES (1, '{1,2}'), (2, '{}'), (3, NULL);
+                """);
+        String target = postgres.createDatabase("defs_domarr_dst");
+
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1 {1,2}", "2 {}", "3 null"), Sql.column(postgres, target,
+                "SELECT id || ' ' || coalesce(dia::text, 'null') FROM r.t ORDER BY id"));
+        assertEquals("public.intarr integer[] CHECK ((cardinality(VALUE) < 10))", Sql.scalar(postgres, target, """
+                SELECT t.typnamespace::regnamespace || '.' || t.typname || ' ' || format_type(t.typbasetype, t.typtypmod)
+                       || ' ' || pg_get_constraintdef(c.oid)
+                FROM pg_type t JOIN pg_constraint c ON c.contypid = t.oid WHERE t.typname = 'intarr'"""));
+        assertEquals("t", Sql.scalar(postgres, target, "SELECT atttypid = 'public.intarr'::regtype FROM pg_attribute"
+                + " WHERE attrelid = 'r.t'::regclass AND attname = 'dia'"));
+    }
+
+    /** A source database with schema r and {@code sql} run in it. */
+    private static String source(String sql) {
+        String source = postgres.createDatabase("defs_src");
+        postgres.execute(source, "CREATE SCHEMA r;\n" + sql);
+        return source;
+    }
+
+    private TestingJob.Outcome load(String source, String target, String... overrides) {
+        return run(source, target, List.of(), overrides);
+    }
+
+    private TestingJob.Outcome check(String source, String target, String... overrides) {
+        return run(source, target, List.of("--check"), overrides);
+    }
+
+    private TestingJob.Outcome run(String source, String target, List<String> first, String... overrides) {
+        List<String> arguments = new java.util.ArrayList<>(first);
+        arguments.addAll(List.of("--set", "load.target-table-prep-mode=DROP_AND_CREATE"));
+        for (String override : overrides) {
+            arguments.addAll(List.of("--set", override));
+        }
+        return TestingJob.runArguments(TestingJob.settingsFile(directory, postgres, source, target,
+                "fullload.tables.include = [\"r.%\"]"), arguments.toArray(String[]::new));
+    }
+
+    private static String error(TestingJob.Outcome outcome) {
+        return ReportFile.read(outcome.report()).error();
+    }
+
+    private static void assertNothingWritten(String target) {
+        assertEquals(0, Sql.count(postgres, target, "SELECT count(*) FROM pg_namespace WHERE nspname IN ('r', 'fullload_control')"));
+    }
+}
