@@ -96,7 +96,7 @@ public final class SchemaTransformer {
         List<TargetTable.TargetConstraint> constraints = new ArrayList<>();
         for (ConstraintSpec constraint : source.constraints()) {
             constraints.add(new TargetTable.TargetConstraint(targetName(constraint.table()), name(constraint.name()),
-                    constraint.kind(), identifierCase.rewrite(constraint.definition())));
+                    constraint.kind(), identifierCase.rewrite(constraint.definition()), constraint.valid()));
         }
         List<String> indexes = new ArrayList<>();
         for (IndexSpec index : source.indexes()) {
@@ -113,7 +113,8 @@ public final class SchemaTransformer {
             return type;
         }
         return new UserType(type.kind(), name(type.schema()), name(type.name()), identifierCase.rewrite(type.definition()),
-                type.dependencies().stream().map(this::userType).toList());
+                type.dependencies().stream().map(this::userType).toList(), type.notValidChecks().stream()
+                .map(check -> new UserType.Check(name(check.name()), identifierCase.rewrite(check.definition()))).toList());
     }
 
     /** The sequence behind a serial or identity column, named as in the target (defaults name it the same way). */

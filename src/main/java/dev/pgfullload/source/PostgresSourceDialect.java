@@ -133,7 +133,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             """;
 
     private static final String CONSTRAINTS_SQL = """
-            SELECT con.conrelid, n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid)
+            SELECT con.conrelid, n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid),
+                   con.convalidated
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -244,7 +245,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             if (root != null) {
                 constraints.computeIfAbsent(root, key -> new ArrayList<>()).add(new ConstraintSpec(
                         new TableName(rows.getString(2), rows.getString(3)), rows.getString(4),
-                        constraintKind(rows.getString(5)), rows.getString(6)));
+                        constraintKind(rows.getString(5)), rows.getString(6), rows.getBoolean(7)));
             }
         });
         Map<Long, List<IndexSpec>> indexes = new HashMap<>();

@@ -40,7 +40,7 @@ final class PostgresUserTypes {
             """;
 
     private static final String DOMAIN_CHECKS_SQL = """
-            SELECT c.contypid, pg_catalog.pg_get_constraintdef(c.oid), c.conname
+            SELECT c.contypid, pg_catalog.pg_get_constraintdef(c.oid), c.conname, c.convalidated
             FROM pg_catalog.pg_constraint c WHERE c.contypid <> 0 AND c.contype = 'c' ORDER BY c.contypid, c.conname
             """;
 
@@ -57,6 +57,7 @@ final class PostgresUserTypes {
     private final Map<Long, Object[]> rows = new HashMap<>();
     private final Map<Long, List<String>> labels = new HashMap<>();
     private final Map<Long, List<String>> checks = new HashMap<>();
+    private final Map<Long, List<UserType.Check>> notValidChecks = new HashMap<>();
     private final Map<Long, List<Object[]>> attributes = new HashMap<>();
     private final Map<Long, UserType> built = new HashMap<>();
 
@@ -80,8 +81,14 @@ final class PostgresUserTypes {
             }
             try (ResultSet result = statement.executeQuery(DOMAIN_CHECKS_SQL)) {
                 while (result.next()) {
-                    checks.computeIfAbsent(result.getLong(1), key -> new ArrayList<>())
-                            .add("CONSTRAINT " + Identifiers.quote(result.getString(3)) + " " + result.getString(2));
+                    if (result.getBoolean(4)) {
+                        checks.computeIfAbsent(result.getLong(1), key -> new ArrayList<>())
+                                .add("CONSTRAINT " + Identifiers.quote(result.getString(3)) + " " + result.getString(2));
+                    } else {
+                        // "CHECK (...) NOT VALID" is no part of CREATE DOMAIN: it is added after the rows.
+                        notValidChecks.computeIfAbsent(result.getLong(1), key -> new ArrayList<>())
+                                .add(new UserType.Check(result.getString(3), result.getString(2)));
+                    }
                 }
             }
             try (ResultSet result = statement.executeQuery(COMPOSITE_ATTRIBUTES_SQL)) {
@@ -133,7 +140,8 @@ final class PostgresUserTypes {
                 for (String check : checks.getOrDefault(oid, List.of())) {
                     definition.append(' ').append(check);
                 }
-                type = new UserType(UserType.Kind.DOMAIN, schema, name, definition.toString(), dependencies);
+                type = new UserType(UserType.Kind.DOMAIN, schema, name, definition.toString(), dependencies,
+                        notValidChecks.getOrDefault(oid, List.of()));
             }
             default -> {
                 List<String> fields = new ArrayList<>();

@@ -11,8 +11,15 @@ import static java.util.Objects.requireNonNull;
  * @param definition what follows the name in its CREATE statement, e.g. {@code AS ENUM ('a', 'b')} or
  *                   {@code AS integer CHECK (VALUE > 0)}
  * @param dependencies the user types its definition refers to, created before it
+ * @param notValidChecks a domain's CHECK constraints the source has {@code NOT VALID}: not in its definition, as
+ *                       they would refuse rows the source holds, but added once the rows are in
  */
-public record UserType(Kind kind, String schema, String name, String definition, List<UserType> dependencies) {
+public record UserType(Kind kind, String schema, String name, String definition, List<UserType> dependencies,
+                       List<Check> notValidChecks) {
+
+    /** A domain constraint: its name and its definition as {@code pg_get_constraintdef} gives it. */
+    public record Check(String name, String definition) {
+    }
 
     public enum Kind {
         ENUM,
@@ -26,6 +33,11 @@ public record UserType(Kind kind, String schema, String name, String definition,
         requireNonNull(name, "name is null");
         requireNonNull(definition, "definition is null");
         dependencies = List.copyOf(dependencies);
+        notValidChecks = List.copyOf(notValidChecks);
+    }
+
+    public UserType(Kind kind, String schema, String name, String definition, List<UserType> dependencies) {
+        this(kind, schema, name, definition, dependencies, List.of());
     }
 
     @Override

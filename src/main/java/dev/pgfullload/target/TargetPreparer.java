@@ -143,10 +143,12 @@ public final class TargetPreparer {
             }
             Set<UserType> types = new LinkedHashSet<>();
             tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, types)));
+            Set<UserType> createdTypes = new LinkedHashSet<>();
             for (UserType type : types) {
                 if (!typeExists(target, type)) {
                     execute(target, TargetSql.createType(type));
                     actions.add("created " + type);
+                    createdTypes.add(type);
                 }
             }
             Set<TableName> toCreate = new LinkedHashSet<>();
@@ -173,7 +175,7 @@ public final class TargetPreparer {
             }
             target.commit();
             actions.forEach(action -> LOG.info("Target preparation ({}): {}", mode, action));
-            return new Preparation(existing.keySet(), toCreate, amongSelected, actions);
+            return new Preparation(existing.keySet(), toCreate, amongSelected, actions, createdTypes);
         } catch (SQLException | RuntimeException e) {
             target.rollback();
             if (e instanceof SQLException sql) {
@@ -474,15 +476,20 @@ public final class TargetPreparer {
         }
     }
 
-    /** What preparation found and did. */
+    /**
+     * What preparation found and did.
+     *
+     * @param createdTypes the user types it created (dependencies first)
+     */
     public record Preparation(Set<TableName> existed, Set<TableName> created, List<ForeignKey> foreignKeys,
-                              List<String> actions) {
+                              List<String> actions, Set<UserType> createdTypes) {
 
         public Preparation {
             existed = Set.copyOf(existed);
             created = Set.copyOf(created);
             foreignKeys = List.copyOf(foreignKeys);
             actions = List.copyOf(actions);
+            createdTypes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(createdTypes));
         }
     }
 }

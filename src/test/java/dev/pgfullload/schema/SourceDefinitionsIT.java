@@ -47,6 +47,51 @@ class SourceDefinitionsIT {
                 + " WHERE attrelid = 'r.t'::regclass AND attname = 'dia'"));
     }
 
+    @Test
+    void aDomainCheckAddedNotValidComesAfterTheRowsThatBreakIt() {
+        String source = source("""
+                CREATE DOMAIN r.dnv AS int;
+                CREATE TABLE r.t (id int PRIMARY KEY, v r.dnv);
+                CREATE TABLE r.u (id int PRIMARY KEY, v r.dnv);
+                INSERT INTO r.t VALUES (1, -1), (2, 5);
+                INSERT INTO r.u VALUES (1, -7);
+                ALTER DOMAIN r.dnv ADD CONSTRAINT dnv_pos CHECK (VALUE > 0) NOT VALID;
+                """);
+        String target = postgres.createDatabase("defs_domnv_dst");
+
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1 -1", "2 5"), Sql.column(postgres, target, "SELECT id || ' ' || v FROM r.t ORDER BY id"));
+        assertEquals(List.of("1 -7"), Sql.column(postgres, target, "SELECT id || ' ' || v FROM r.u ORDER BY id"));
+        assertEquals("dnv_pos CHECK ((VALUE > 0)) NOT VALID false", Sql.scalar(postgres, target,
+                "SELECT conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint"
+                        + " WHERE contypid = 'r.dnv'::regtype"));
+        // It checks new values, as the source's does.
+        IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> postgres.execute(target, "INSERT INTO r.t VALUES (3, -3)"));
+        assertTrue(refused.getMessage().contains("violates check constraint \"dnv_pos\""), refused.getMessage());
+    }
+
+    @Test
+    void aTableCheckAddedNotValidComesAfterTheRowsThatBreakIt() {
+        String source = source("""
+                CREATE TABLE r.nv (id int PRIMARY KEY, v int);
+                INSERT INTO r.nv VALUES (1, -1), (2, 5);
+                ALTER TABLE r.nv ADD CONSTRAINT v_pos CHECK (v > 0) NOT VALID;
+                ALTER TABLE r.nv ADD CONSTRAINT v_small CHECK (v < 100);
+                """);
+        String target = postgres.createDatabase("defs_tabnv_dst");
+
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1 -1", "2 5"), Sql.column(postgres, target, "SELECT id || ' ' || v FROM r.nv ORDER BY id"));
+        assertEquals(List.of("v_pos CHECK ((v > 0)) NOT VALID false", "v_small CHECK ((v < 100)) true"), Sql.column(postgres, target,
+                "SELECT conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint"
+                        + " WHERE conrelid = 'r.nv'::regclass AND contype = 'c' ORDER BY conname"));
+    }
+
     /** A source database with schema r and {@code sql} run in it. */
     private static String source(String sql) {
         String source = postgres.createDatabase("defs_src");
