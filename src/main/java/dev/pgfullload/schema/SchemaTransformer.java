@@ -83,7 +83,7 @@ public final class SchemaTransformer {
             }
             columns.add(new TargetColumn(name, typeName, column.notNull(), column.kind(), changed,
                     identifierCase.rewrite(column.defaultExpression()), column.identity(), sequence(column.sequence()),
-                    identifierCase.rewrite(column.generatedExpression()), column.name()));
+                    identifierCase.rewrite(column.generatedExpression()), column.name(), column.collation()));
             if (column.userType() != null && !changed) {
                 userTypes.add(userType(column.userType()));
             }

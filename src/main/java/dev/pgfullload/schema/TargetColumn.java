@@ -1,5 +1,6 @@
 package dev.pgfullload.schema;
 
+import dev.pgfullload.source.Collation;
 import dev.pgfullload.source.ColumnKind;
 import dev.pgfullload.source.SequenceSpec;
 
@@ -18,10 +19,11 @@ import static java.util.Objects.requireNonNull;
  * @param sequence the sequence behind a serial default or an identity column, or null
  * @param generatedExpression the expression of a stored generated column, or null
  * @param sourceName the source column it is loaded from
+ * @param collation its collation where it is not its type's default, or null
  */
 public record TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged,
                            String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
-                           String sourceName) implements Serializable {
+                           String sourceName, Collation collation) implements Serializable {
 
     public TargetColumn {
         requireNonNull(name, "name is null");
@@ -33,7 +35,14 @@ public record TargetColumn(String name, String typeName, boolean notNull, Column
     }
 
     public TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged) {
-        this(name, typeName, notNull, kind, typeChanged, null, null, null, null, name);
+        this(name, typeName, notNull, kind, typeChanged, null, null, null, null, name, null);
+    }
+
+    public TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged,
+                        String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
+                        String sourceName) {
+        this(name, typeName, notNull, kind, typeChanged, defaultExpression, identity, sequence, generatedExpression, sourceName,
+                null);
     }
 
     public boolean generated() {

@@ -110,13 +110,26 @@ public final class PostgresSourceDialect implements SourceDialect {
                                    AND b.typname !~ '^reg' AND b.typsend::oid <> 0 AND b.typreceive::oid <> 0
                             FROM pg_catalog.pg_type b JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace WHERE b.oid = t.typbasetype)
                        ELSE false
-                   END AS binary_portable
+                   END AS binary_portable,
+                   cn.nspname AS collation_schema, co.collname AS collation_name,
+                   -- How CREATE COLLATION would make it, whichever catalog columns the source's version has.
+                   (SELECT '(' || CASE j->>'collprovider'
+                                      WHEN 'i' THEN 'provider = icu, locale = '
+                                          || quote_literal(coalesce(j->>'colllocale', j->>'colliculocale', j->>'collcollate'))
+                                          || coalesce(', rules = ' || quote_literal(j->>'collicurules'), '')
+                                      WHEN 'b' THEN 'provider = builtin, locale = ' || quote_literal(j->>'colllocale')
+                                      ELSE 'lc_collate = ' || quote_literal(j->>'collcollate') || ', lc_ctype = '
+                                          || quote_literal(j->>'collctype') END
+                           || CASE WHEN j->>'collisdeterministic' = 'false' THEN ', deterministic = false' ELSE '' END || ')'
+                    FROM (SELECT pg_catalog.to_json(co) AS j) collation_row) AS collation_definition
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+            LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
             WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s AND a.attrelid = ANY(%s)
             ORDER BY a.attrelid, a.attnum
             """;
@@ -418,10 +431,13 @@ public final class PostgresSourceDialect implements SourceDialect {
         Object sequenceOid = rows.getObject(17);
         SequenceSpec sequence = sequenceOid == null ? null : sequences.get(((Number) sequenceOid).longValue());
         String defaultExpression = generated || rows.getBoolean(16) ? null : expression;
+        Collation collation = rows.getString("collation_name") == null ? null
+                : new Collation(rows.getString("collation_schema"), rows.getString("collation_name"),
+                rows.getString("collation_definition"));
         return new SourceColumn(rows.getString(2), rows.getInt(3), typeName,
                 kind(rows.getString(6), rows.getString(7), rows.getString(8)), rows.getBoolean(5),
                 rows.getLong(10) == 0 ? null : userTypes.get(rows.getLong(10)), defaultExpression, identity, sequence,
-                generated ? expression : null, rows.getString(15), rows.getBoolean(18));
+                generated ? expression : null, rows.getString(15), rows.getBoolean(18), collation);
     }
 
     private static Map<Long, SequenceSpec> sequences(Connection connection) throws SQLException {

@@ -18,10 +18,11 @@ import static java.util.Objects.requireNonNull;
  * @param binaryPortable its binary COPY form reads back in another PostgreSQL of the same type: a built-in
  *                       type, an array or range of one, an enum, or a domain over one (money, whose binary
  *                       form depends on lc_monetary, and types that embed type OIDs are not)
+ * @param collation the column's collation where it is not its type's default, or null
  */
 public record SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
                            String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
-                           String extension, boolean binaryPortable) {
+                           String extension, boolean binaryPortable, Collation collation) {
 
     public SourceColumn {
         requireNonNull(name, "name is null");
@@ -31,7 +32,14 @@ public record SourceColumn(String name, int position, String typeName, ColumnKin
 
     /** A plain column: no default, identity, sequence, generation or extension type. */
     public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType) {
-        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null, false);
+        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null, false, null);
+    }
+
+    public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
+                        String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
+                        String extension, boolean binaryPortable) {
+        this(name, position, typeName, kind, notNull, userType, defaultExpression, identity, sequence, generatedExpression,
+                extension, binaryPortable, null);
     }
 
     public boolean generated() {

@@ -6,6 +6,7 @@ import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.Collation;
 import dev.pgfullload.source.ForeignKey;
 import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.TableName;
@@ -227,6 +228,9 @@ public final class TargetPreparer {
         if (mode != PrepMode.DROP_AND_CREATE) {
             checkColumns(target, existing, selected, typeDifferences).ifPresent(problems::add);
         }
+        List<TargetTable> created = tables.stream()
+                .filter(table -> mode == PrepMode.DROP_AND_CREATE || !existing.containsKey(table.name())).toList();
+        problems.addAll(missingCollations(target, created));
         List<ForeignKey> amongSelected = foreignKeys.stream()
                 .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
                 .filter(key -> mode != PrepMode.DROP_AND_CREATE)
@@ -412,6 +416,40 @@ public final class TargetPreparer {
                     + " = DROP_AND_CREATE"));
         }
         return Optional.empty();
+    }
+
+    /** Collations the columns of tables to be created have, which the target lacks: one problem for each. */
+    private static List<Problem> missingCollations(Connection target, List<TargetTable> created) throws SQLException {
+        Map<Collation, List<String>> users = new LinkedHashMap<>();
+        for (TargetTable table : created) {
+            for (TargetColumn column : table.columns()) {
+                if (column.collation() != null) {
+                    users.computeIfAbsent(column.collation(), key -> new ArrayList<>()).add(column.name() + " of table " + table.name());
+                }
+            }
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (Map.Entry<Collation, List<String>> entry : users.entrySet()) {
+            Collation collation = entry.getKey();
+            try (PreparedStatement statement = target.prepareStatement("""
+                    SELECT 1 FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+                    WHERE n.nspname = ? AND c.collname = ?
+                      AND c.collencoding IN (-1, (SELECT encoding FROM pg_catalog.pg_database WHERE datname = current_database()))
+                    """)) {
+                statement.setString(1, collation.schema());
+                statement.setString(2, collation.name());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        List<String> columns = entry.getValue();
+                        problems.add(Problem.preflight((columns.size() == 1 ? "column " + columns.get(0) + " has"
+                                : "columns " + String.join(", ", columns) + " have") + " collation "
+                                + collation + ", which the target database does not have: create it there first (CREATE COLLATION "
+                                + collation.quoted() + " " + collation.definition() + ", as the source has it), or exclude the table"));
+                    }
+                }
+            }
+        }
+        return problems;
     }
 
     private static boolean schemaExists(Connection target, String schema) throws SQLException {

@@ -38,6 +38,9 @@ public final class TargetSql {
         for (int i = 0; i < columns.size(); i++) {
             TargetColumn column = columns.get(i);
             sql.append(i == 0 ? "\n    " : ",\n    ").append(quote(column.name())).append(' ').append(column.typeName());
+            if (column.collation() != null) {
+                sql.append(" COLLATE ").append(column.collation().quoted());
+            }
             if (column.generated()) {
                 sql.append(" GENERATED ALWAYS AS (").append(column.generatedExpression()).append(") STORED");
             } else if (column.identity() != null) {

@@ -92,6 +92,43 @@ class SourceDefinitionsIT {
                         + " WHERE conrelid = 'r.nv'::regclass AND contype = 'c' ORDER BY conname"));
     }
 
+    @Test
+    void columnCollationsArriveAndOneTheTargetLacksIsRefusedBeforeAnythingIsWritten() {
+        String source = source("""
+                CREATE COLLATION r.bytes FROM "C";
+                CREATE TABLE r.c (id int PRIMARY KEY, k text COLLATE "C", p text COLLATE "POSIX", u varchar(5) COLLATE "ucs_basic",
+                                  plain text, b text[] COLLATE r.bytes);
+                INSERT INTO r.c VALUES (1, 'b', 'B', 'a', 'x', '{z,Y}'), (2, 'B', 'a', 'B', NULL, NULL), (3, 'a', 'A', 'b', 'y', '{}');
+                """);
+        String target = postgres.createDatabase("defs_coll_dst");
+
+        TestingJob.Outcome checked = check(source, target);
+        TestingJob.Outcome refused = load(source, target);
+
+        String problem = "column b of table r.c has collation r.bytes, which the target database does not have: create it"
+                + " there first (CREATE COLLATION \"r\".\"bytes\" (lc_collate = 'C', lc_ctype = 'C'), as the source has it),"
+                + " or exclude the table";
+        assertEquals(3, checked.status(), checked.out() + checked.err());
+        assertTrue(checked.out().endsWith("1 problem found; the load would stop before writing anything (exit status 3)."
+                + " Nothing was written.\n  - " + problem + "\n"), checked.out());
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals(problem, error(refused));
+        assertNothingWritten(target);
+
+        postgres.execute(target, "CREATE SCHEMA r; CREATE COLLATION \"r\".\"bytes\" (lc_collate = 'C', lc_ctype = 'C')");
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("k C", "p POSIX", "u ucs_basic", "plain default", "b bytes"), Sql.column(postgres, target, """
+                SELECT a.attname || ' ' || coalesce(co.collname, '?') FROM pg_attribute a
+                LEFT JOIN pg_collation co ON co.oid = a.attcollation
+                WHERE a.attrelid = 'r.c'::regclass AND a.attnum > 1 ORDER BY a.attnum"""));
+        assertEquals(Sql.column(postgres, source, "SELECT c::text FROM r.c c ORDER BY id"),
+                Sql.column(postgres, target, "SELECT c::text FROM r.c c ORDER BY id"));
+        // Ordered by their own collations, byte order: upper case first.
+        assertEquals(List.of("B", "a", "b"), Sql.column(postgres, target, "SELECT k FROM r.c ORDER BY k"));
+    }
+
     /** A source database with schema r and {@code sql} run in it. */
     private static String source(String sql) {
         String source = postgres.createDatabase("defs_src");
