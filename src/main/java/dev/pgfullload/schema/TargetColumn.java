@@ -2,9 +2,11 @@ package dev.pgfullload.schema;
 
 import dev.pgfullload.source.Collation;
 import dev.pgfullload.source.ColumnKind;
+import dev.pgfullload.source.FunctionName;
 import dev.pgfullload.source.SequenceSpec;
 
 import java.io.Serializable;
+import java.util.List;
 
 import static java.util.Objects.requireNonNull;
 
@@ -20,10 +22,11 @@ import static java.util.Objects.requireNonNull;
  * @param generatedExpression the expression of a stored generated column, or null
  * @param sourceName the source column it is loaded from
  * @param collation its collation where it is not its type's default, or null
+ * @param generatedFunctions the source's own functions its generated expression calls, which the target must have
  */
 public record TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged,
                            String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
-                           String sourceName, Collation collation) implements Serializable {
+                           String sourceName, Collation collation, List<FunctionName> generatedFunctions) implements Serializable {
 
     public TargetColumn {
         requireNonNull(name, "name is null");
@@ -32,17 +35,18 @@ public record TargetColumn(String name, String typeName, boolean notNull, Column
         if (sourceName == null) {
             sourceName = name;
         }
+        generatedFunctions = generatedFunctions == null ? List.of() : List.copyOf(generatedFunctions);
     }
 
     public TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged) {
-        this(name, typeName, notNull, kind, typeChanged, null, null, null, null, name, null);
+        this(name, typeName, notNull, kind, typeChanged, null, null, null, null, name, null, List.of());
     }
 
     public TargetColumn(String name, String typeName, boolean notNull, ColumnKind kind, boolean typeChanged,
                         String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
                         String sourceName) {
         this(name, typeName, notNull, kind, typeChanged, defaultExpression, identity, sequence, generatedExpression, sourceName,
-                null);
+                null, List.of());
     }
 
     public boolean generated() {

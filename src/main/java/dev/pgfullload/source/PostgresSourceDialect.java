@@ -134,6 +134,21 @@ public final class PostgresSourceDialect implements SourceDialect {
             ORDER BY a.attrelid, a.attnum
             """;
 
+    /** The source's own functions (outside pg_catalog) that stored generated columns call (PostgreSQL 12 and later). */
+    private static final String GENERATED_FUNCTIONS_SQL = """
+            SELECT d.adrelid, a.attname, pn.nspname, p.proname,
+                   ARRAY(SELECT pg_catalog.format_type(u.arg, NULL)
+                         FROM unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS u(arg, position) ORDER BY u.position)
+            FROM pg_catalog.pg_attrdef d
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid = d.oid
+                 AND dep.refclassid = 'pg_catalog.pg_proc'::regclass
+            JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
+            JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+            WHERE a.attgenerated = 's' AND pn.nspname <> 'pg_catalog' AND d.adrelid = ANY(%s)
+            ORDER BY d.adrelid, a.attnum, pn.nspname, p.proname
+            """;
+
     private static final String SEQUENCES_SQL = """
             SELECT s.seqrelid, n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL),
                    s.seqincrement, s.seqmin, s.seqmax, s.seqstart, s.seqcache, s.seqcycle,
@@ -242,6 +257,12 @@ public final class PostgresSourceDialect implements SourceDialect {
 
         Map<Long, UserType> userTypes = new PostgresUserTypes(connection).read();
         Map<Long, SequenceSpec> sequences = version >= 10 ? sequences(connection) : Map.of();
+        Map<Long, Map<String, List<FunctionName>>> generatedFunctions = new HashMap<>();
+        if (version >= 12) {
+            query(connection, GENERATED_FUNCTIONS_SQL.formatted(selectedOids), rows -> generatedFunctions
+                    .computeIfAbsent(rows.getLong(1), key -> new HashMap<>()).computeIfAbsent(rows.getString(2), key -> new ArrayList<>())
+                    .add(new FunctionName(rows.getString(3), rows.getString(4), List.of((String[]) rows.getArray(5).getArray()))));
+        }
         Map<Long, List<SourceColumn>> columns = new HashMap<>();
         query(connection, COLUMNS_SQL.formatted(version >= 10 ? "a.attidentity" : "''", version >= 12 ? "a.attgenerated" : "''",
                 NOT_SYSTEM, selectedOids), rows -> {
@@ -249,7 +270,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             if (!selected.containsKey(oid)) {
                 return;
             }
-            columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(column(rows, userTypes, sequences));
+            columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(column(rows, userTypes, sequences,
+                    generatedFunctions.getOrDefault(oid, Map.of()).getOrDefault(rows.getString(2), List.of())));
         });
 
         Map<Long, List<ConstraintSpec>> constraints = new HashMap<>();
@@ -413,8 +435,8 @@ public final class PostgresSourceDialect implements SourceDialect {
                 : definition;
     }
 
-    private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences)
-            throws SQLException {
+    private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences,
+                                       List<FunctionName> generatedFunctions) throws SQLException {
         String typeName = rows.getString(4);
         int dimensions = rows.getInt(11);
         // format_type prints one pair of brackets whatever the declared dimensions; keep what was declared.
@@ -437,7 +459,7 @@ public final class PostgresSourceDialect implements SourceDialect {
         return new SourceColumn(rows.getString(2), rows.getInt(3), typeName,
                 kind(rows.getString(6), rows.getString(7), rows.getString(8)), rows.getBoolean(5),
                 rows.getLong(10) == 0 ? null : userTypes.get(rows.getLong(10)), defaultExpression, identity, sequence,
-                generated ? expression : null, rows.getString(15), rows.getBoolean(18), collation);
+                generated ? expression : null, rows.getString(15), rows.getBoolean(18), collation, generatedFunctions);
     }
 
     private static Map<Long, SequenceSpec> sequences(Connection connection) throws SQLException {

@@ -8,6 +8,7 @@ import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.Collation;
 import dev.pgfullload.source.ForeignKey;
+import dev.pgfullload.source.FunctionName;
 import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.source.UserType;
@@ -231,6 +232,7 @@ public final class TargetPreparer {
         List<TargetTable> created = tables.stream()
                 .filter(table -> mode == PrepMode.DROP_AND_CREATE || !existing.containsKey(table.name())).toList();
         problems.addAll(missingCollations(target, created));
+        problems.addAll(missingFunctions(target, created));
         List<ForeignKey> amongSelected = foreignKeys.stream()
                 .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
                 .filter(key -> mode != PrepMode.DROP_AND_CREATE)
@@ -450,6 +452,52 @@ public final class TargetPreparer {
             }
         }
         return problems;
+    }
+
+    /**
+     * Generated columns of tables to be created that call a function of the source's own which the target
+     * lacks (pg-fullload copies no functions): one problem for each.
+     */
+    private static List<Problem> missingFunctions(Connection target, List<TargetTable> created) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (TargetTable table : created) {
+            for (TargetColumn column : table.columns()) {
+                for (FunctionName function : column.generatedFunctions()) {
+                    if (!functionExists(target, function)) {
+                        problems.add(Problem.preflight("generated column " + column.name() + " of table " + table.name()
+                                + " calls the function " + function + ", which the target database does not have (pg-fullload"
+                                + " copies no functions): create it in the target first, with the same schema, name and argument"
+                                + " types, or exclude the table"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The target has {@code function}: same schema, name and argument types (a type it lacks matches
+     * nothing). A target older than 9.4 cannot tell without an error, and is taken to have it.
+     */
+    static boolean functionExists(Connection target, FunctionName function) throws SQLException {
+        if (Preflight.serverVersion(target) < 90400) {
+            return true;
+        }
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = ? AND p.proname = ?
+                  -- proargtypes counts from 0: its elements, not the array, compare.
+                  AND ARRAY(SELECT unnest(p.proargtypes::pg_catalog.oid[]))
+                      = ARRAY(SELECT coalesce(pg_catalog.to_regtype(u.type)::pg_catalog.oid, 0)
+                              FROM unnest(?::text[]) WITH ORDINALITY AS u(type, position) ORDER BY u.position)
+                """)) {
+            statement.setString(1, function.schema());
+            statement.setString(2, function.name());
+            statement.setArray(3, target.createArrayOf("text", function.argumentTypes().toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     private static boolean schemaExists(Connection target, String schema) throws SQLException {

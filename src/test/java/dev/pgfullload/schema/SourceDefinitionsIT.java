@@ -129,6 +129,42 @@ class SourceDefinitionsIT {
         assertEquals(List.of("B", "a", "b"), Sql.column(postgres, target, "SELECT k FROM r.c ORDER BY k"));
     }
 
+    @Test
+    void aGeneratedColumnThatCallsAFunctionTheTargetLacksIsRefusedBeforeAnythingIsWritten() {
+        String source = source("""
+                CREATE FUNCTION r.dbl(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1*2';
+                CREATE TABLE r.g (id int PRIMARY KEY, a int, b int GENERATED ALWAYS AS (r.dbl(a)) STORED);
+                CREATE TABLE r.other (id int PRIMARY KEY);
+                INSERT INTO r.g (id, a) VALUES (1, 10), (2, NULL);
+                """);
+        String target = postgres.createDatabase("defs_genfn_dst");
+
+        TestingJob.Outcome checked = check(source, target);
+        TestingJob.Outcome refused = load(source, target);
+
+        String problem = "generated column b of table r.g calls the function r.dbl(integer), which the target database does"
+                + " not have (pg-fullload copies no functions): create it in the target first, with the same schema, name and"
+                + " argument types, or exclude the table";
+        assertEquals(3, checked.status(), checked.out() + checked.err());
+        assertTrue(checked.out().endsWith("  - " + problem + "\n"), checked.out());
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals(problem, error(refused));
+        assertNothingWritten(target);
+
+        // A function of another signature is not the one the column calls.
+        postgres.execute(target, "CREATE SCHEMA r; CREATE FUNCTION r.dbl(bigint) RETURNS bigint LANGUAGE sql IMMUTABLE AS 'SELECT $1*2'");
+        assertEquals(problem, error(load(source, target)));
+
+        postgres.execute(target, "CREATE FUNCTION r.dbl(int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT $1*2'");
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1 10 20", "2 null null"), Sql.column(postgres, target,
+                "SELECT id || ' ' || coalesce(a::text, 'null') || ' ' || coalesce(b::text, 'null') FROM r.g ORDER BY id"));
+        assertEquals("r.dbl(a)", Sql.scalar(postgres, target,
+                "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'r.g'::regclass"));
+    }
+
     /** A source database with schema r and {@code sql} run in it. */
     private static String source(String sql) {
         String source = postgres.createDatabase("defs_src");
