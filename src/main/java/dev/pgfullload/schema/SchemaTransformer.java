@@ -116,7 +116,9 @@ public final class SchemaTransformer {
         }
         return new UserType(type.kind(), name(type.schema()), name(type.name()), identifierCase.rewrite(type.definition()),
                 type.dependencies().stream().map(this::userType).toList(), type.notValidChecks().stream()
-                .map(check -> new UserType.Check(name(check.name()), identifierCase.rewrite(check.definition()))).toList());
+                .map(check -> new UserType.Check(name(check.name()), identifierCase.rewrite(check.definition()))).toList(),
+                type.functions().entrySet().stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey,
+                        entry -> function(entry.getValue()), (first, second) -> first, java.util.LinkedHashMap::new)));
     }
 
     /** A function as the target's definitions name it (a quoted name in them folds like any other). */

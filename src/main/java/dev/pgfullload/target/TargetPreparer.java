@@ -233,6 +233,7 @@ public final class TargetPreparer {
                 .filter(table -> mode == PrepMode.DROP_AND_CREATE || !existing.containsKey(table.name())).toList();
         problems.addAll(missingCollations(target, created));
         problems.addAll(missingFunctions(target, created));
+        problems.addAll(missingTypeFunctions(target, tables));
         List<ForeignKey> amongSelected = foreignKeys.stream()
                 .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
                 .filter(key -> mode != PrepMode.DROP_AND_CREATE)
@@ -469,6 +470,30 @@ public final class TargetPreparer {
                                 + " copies no functions): create it in the target first, with the same schema, name and argument"
                                 + " types, or exclude the table"));
                     }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * User types to be created whose definition names a function of the source's own that the target
+     * lacks (a range type's canonical or subtype-difference function): one problem for each.
+     */
+    private static List<Problem> missingTypeFunctions(Connection target, List<TargetTable> tables) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (UserType type : userTypes(tables)) {
+            if (type.functions().isEmpty() || typeExists(target, type)) {
+                continue;
+            }
+            List<String> users = tables.stream().filter(table -> userTypes(List.of(table)).contains(type))
+                    .map(table -> table.name().toString()).toList();
+            for (Map.Entry<String, FunctionName> function : type.functions().entrySet()) {
+                if (!functionExists(target, function.getValue())) {
+                    problems.add(Problem.preflight(type + " has the " + function.getKey() + " function " + function.getValue()
+                            + ", which the target database does not have, and pg-fullload copies no functions: create the"
+                            + " function and then the type in the target first (a type the target has is used as it is),"
+                            + " or exclude the tables that use it (" + String.join(", ", users) + ")"));
                 }
             }
         }

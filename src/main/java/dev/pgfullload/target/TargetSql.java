@@ -25,7 +25,7 @@ public final class TargetSql {
 
     public static String createType(UserType type) {
         String keyword = switch (type.kind()) {
-            case ENUM, COMPOSITE -> "CREATE TYPE ";
+            case ENUM, COMPOSITE, RANGE -> "CREATE TYPE ";
             case DOMAIN -> "CREATE DOMAIN ";
         };
         return keyword + quote(type.schema()) + "." + quote(type.name()) + " " + type.definition();

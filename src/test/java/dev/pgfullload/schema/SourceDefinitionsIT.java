@@ -165,6 +165,73 @@ class SourceDefinitionsIT {
                 "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'r.g'::regclass"));
     }
 
+    @Test
+    void rangeTypesAndTheirMultirangesAreCreatedWithTheirOptions() {
+        String source = source("""
+                CREATE TYPE r.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+                CREATE TYPE r.textrange_c AS RANGE (subtype = text, collation = "C", multirange_type_name = r.textranges_c);
+                CREATE TYPE r.patrange AS RANGE (subtype = text, subtype_opclass = text_pattern_ops);
+                CREATE TABLE r.cr (id int PRIMARY KEY, fr r.floatrange, frm r.floatmultirange, fra r.floatrange[],
+                                   tr r.textrange_c, trm r.textranges_c, pr r.patrange);
+                INSERT INTO r.cr VALUES
+                    (1, '[1.5,2.5)', '{[1,2),[3,4)}', '{"[1.5,2)","(,3]",NULL,empty}', '[B,a)', '{[B,a),[b,c]}', '[A,b)'),
+                    (2, 'empty', '{}', '{}', NULL, NULL, NULL),
+                    (3, NULL, NULL, NULL, 'empty', '{}', 'empty');
+                """);
+        String target = postgres.createDatabase("defs_range_dst");
+
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(Sql.column(postgres, source, "SELECT c::text FROM r.cr c ORDER BY id"),
+                Sql.column(postgres, target, "SELECT c::text FROM r.cr c ORDER BY id"));
+        assertEquals(List.of("1 [1.5,2.5) {[1,2),[3,4)} {\"[1.5,2)\",\"(,3]\",NULL,empty} [B,a) {[B,a),[b,c]} [A,b)"),
+                Sql.column(postgres, target, "SELECT concat_ws(' ', id, fr, frm, fra, tr, trm, pr) FROM r.cr WHERE id = 1"));
+        String ranges = """
+                SELECT rngtypid::regtype || ' ' || rngsubtype::regtype || ' ' || coalesce(co.collname, '-') || ' '
+                       || opc.opcname || ' ' || rngsubdiff::regproc || ' ' || rngmultitypid::regtype
+                FROM pg_range r JOIN pg_opclass opc ON opc.oid = r.rngsubopc LEFT JOIN pg_collation co ON co.oid = r.rngcollation
+                WHERE rngtypid::regtype::text LIKE 'r.%' ORDER BY 1""";
+        assertEquals(List.of("r.floatrange double precision - float8_ops float8mi r.floatmultirange",
+                "r.patrange text default text_pattern_ops - r.patmultirange",
+                "r.textrange_c text C text_ops - r.textranges_c"), Sql.column(postgres, target, ranges));
+        assertEquals(Sql.column(postgres, source, ranges), Sql.column(postgres, target, ranges));
+    }
+
+    @Test
+    void aRangeTypeWhoseFunctionTheTargetLacksIsRefusedBeforeAnythingIsWritten() {
+        String source = source("""
+                CREATE FUNCTION r.fdiff(float8, float8) RETURNS float8 LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2';
+                CREATE TYPE r.udrange AS RANGE (subtype = float8, subtype_diff = r.fdiff);
+                CREATE TABLE r.ud (id int PRIMARY KEY, x r.udrange, xm r.udmultirange);
+                INSERT INTO r.ud VALUES (1, '[1,2)', '{[1,2),[5,6]}'), (2, NULL, NULL);
+                """);
+        String target = postgres.createDatabase("defs_rangefn_dst");
+
+        TestingJob.Outcome checked = check(source, target);
+        TestingJob.Outcome refused = load(source, target);
+
+        String problem = "range r.udrange has the SUBTYPE_DIFF function r.fdiff(double precision, double precision), which the"
+                + " target database does not have, and pg-fullload copies no functions: create the function and then the type in"
+                + " the target first (a type the target has is used as it is), or exclude the tables that use it (r.ud)";
+        assertEquals(3, checked.status(), checked.out() + checked.err());
+        assertTrue(checked.out().endsWith("  - " + problem + "\n"), checked.out());
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals(problem, error(refused));
+        assertNothingWritten(target);
+
+        // With the function in the target, the type is created from the source's catalog.
+        postgres.execute(target, "CREATE SCHEMA r;"
+                + " CREATE FUNCTION r.fdiff(float8, float8) RETURNS float8 LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2'");
+        TestingJob.Outcome outcome = load(source, target);
+
+        assertEquals(0, outcome.status(), outcome.out() + outcome.err());
+        assertEquals(List.of("1 [1,2) {[1,2),[5,6]}", "2"), Sql.column(postgres, target,
+                "SELECT concat_ws(' ', id, x, xm) FROM r.ud ORDER BY id"));
+        assertEquals("r.fdiff", Sql.scalar(postgres, target, "SELECT rngsubdiff::regproc::text FROM pg_range"
+                + " WHERE rngtypid = 'r.udrange'::regtype"));
+    }
+
     /** A source database with schema r and {@code sql} run in it. */
     private static String source(String sql) {
         String source = postgres.createDatabase("defs_src");
