@@ -509,6 +509,9 @@ public final class FullLoad {
             problems.addAll(runIdProblems(target));
             if (!resuming) {
                 problems.addAll(inspection.problems());
+                if (source != null) {
+                    problems.addAll(typeChangeProblems(dialect, source, tables, inspection));
+                }
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
                 if (settings.load().triggerMode() == TriggerMode.NONE) {
                     List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
@@ -578,6 +581,38 @@ public final class FullLoad {
                 settings.validationMode() != ValidationMode.NONE, settings.load().resetSequences(),
                 settings.load().createForeignKeys(), settings.validateForeignKeys() && settings.load().triggerMode() != TriggerMode.NONE,
                 settings.controlSchema(), ControlTables.TABLE_NAMES);
+    }
+
+    /**
+     * Indexes, CHECK constraints and generated columns of the tables to be created that use a column whose
+     * type changes (json as text, an extension's type as text) and would not work on its new type.
+     */
+    private List<Problem> typeChangeProblems(SourceDialect dialect, Connection source, List<TargetTable> tables,
+                                             TargetPreparer.Inspection inspection) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (TargetTable table : tables) {
+            if (settings.load().targetTablePrepMode() != dev.pgfullload.config.PrepMode.DROP_AND_CREATE
+                    && inspection.existing().containsKey(table.name())) {
+                continue;
+            }
+            Map<String, SourceDialect.TypeChange> changes = new LinkedHashMap<>();
+            for (TargetColumn column : table.columns()) {
+                if (!column.typeChanged()) {
+                    continue;
+                }
+                SourceColumn original = table.source().columns().stream()
+                        .filter(candidate -> candidate.name().equals(column.sourceName())).findFirst().orElseThrow();
+                changes.put(original.name(), original.kind() == dev.pgfullload.source.ColumnKind.JSON
+                        ? new SourceDialect.TypeChange(column.typeName(), "transform.json-as-text",
+                        "set transform.json-as-text = false to keep json and jsonb, or exclude the table")
+                        : new SourceDialect.TypeChange(column.typeName(), "transform.extension-types-as-text",
+                        "run CREATE EXTENSION " + original.extension() + " in the target so the column keeps its type, or exclude the table"));
+            }
+            if (!changes.isEmpty()) {
+                problems.addAll(dialect.typeChangeProblems(source, table.source(), changes));
+            }
+        }
+        return problems;
     }
 
     /** The tables as the target gets them; a table that cannot be transformed is a problem, and left out. */

@@ -232,6 +232,83 @@ class SourceDefinitionsIT {
                 + " WHERE rngtypid = 'r.udrange'::regtype"));
     }
 
+    @Test
+    void jsonAsTextRefusesIndexesChecksAndGeneratedColumnsThatNeedJsonAndKeepsThoseThatWorkOnText() {
+        String source = source("""
+                CREATE TABLE r.a (id int PRIMARY KEY, j json, jb jsonb, k text GENERATED ALWAYS AS (jb->>'k') STORED,
+                                  CONSTRAINT j_has_k CHECK (j->>'k' IS NOT NULL));
+                CREATE INDEX a_gin ON r.a USING gin (jb);
+                CREATE INDEX a_k ON r.a ((jb->>'k'));
+                CREATE INDEX a_path ON r.a USING gin (jb jsonb_path_ops);
+                INSERT INTO r.a (id, j, jb) VALUES (1, '{"k": 1}', '{"k": "x"}');
+                -- All of these work on text.
+                CREATE TABLE r.b (id int PRIMARY KEY, j json, jb jsonb UNIQUE, jt text GENERATED ALWAYS AS (j::text) STORED,
+                                  CONSTRAINT jb_set CHECK (jb IS NOT NULL));
+                CREATE INDEX b_jb ON r.b USING hash (jb);
+                CREATE UNIQUE INDEX b_j ON r.b ((j::text));
+                CREATE INDEX b_some ON r.b (id) WHERE jb IS NOT NULL;
+                INSERT INTO r.b (id, j, jb) VALUES (1, '{"a" : 1}', '{"a": 1}'), (2, '[]', '{}');
+                """);
+        String target = postgres.createDatabase("defs_json_dst");
+
+        TestingJob.Outcome checked = check(source, target);
+        TestingJob.Outcome refused = load(source, target);
+
+        String change = ", which becomes text under transform.json-as-text, and would not work in the target (";
+        String remedy = "): set transform.json-as-text = false to keep json and jsonb, or exclude the table";
+        List<String> problems = List.of(
+                "index a_gin of table r.a uses column jb" + change + "access method gin has no default operator class for text" + remedy,
+                "index a_k of table r.a uses column jb" + change + "ERROR: operator does not exist: text ->> text" + remedy,
+                "index a_path of table r.a uses column jb" + change + "its operator class jsonb_path_ops is for jsonb, not text" + remedy,
+                "check constraint j_has_k of table r.a uses column j" + change + "ERROR: operator does not exist: text ->> text" + remedy,
+                "generated column k of table r.a uses column jb" + change + "ERROR: operator does not exist: text ->> text" + remedy);
+        assertEquals(3, checked.status(), checked.out() + checked.err());
+        assertTrue(checked.out().endsWith("5 problems found; the load would stop before writing anything (exit status 3)."
+                + " Nothing was written.\n  - " + String.join("\n  - ", problems) + "\n"), checked.out());
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals("preflight found 5 problems; nothing was written:\n- " + String.join("\n- ", problems), error(refused));
+        assertNothingWritten(target);
+
+        TestingJob.Outcome asJson = load(source, target, "transform.json-as-text=false");
+
+        assertEquals(0, asJson.status(), asJson.out() + asJson.err());
+        assertEquals(List.of("r.a_gin", "r.a_k", "r.a_path", "r.a_pkey"), Sql.column(postgres, target,
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'r.a'::regclass ORDER BY 1"));
+
+        String textTarget = postgres.createDatabase("defs_jsontext_dst");
+        TestingJob.Outcome asText = load(source, textTarget, "tables.exclude=[\"r.a\"]");
+
+        assertEquals(0, asText.status(), asText.out() + asText.err());
+        assertEquals(List.of("1 {\"a\" : 1} {\"a\": 1} {\"a\" : 1}", "2 [] {} []"), Sql.column(postgres, textTarget,
+                "SELECT concat_ws(' ', id, j, jb, jt) FROM r.b ORDER BY id"));
+        assertEquals(List.of("j:text", "jb:text", "jt:text"), Sql.column(postgres, textTarget, """
+                SELECT column_name || ':' || data_type FROM information_schema.columns
+                WHERE table_schema = 'r' AND table_name = 'b' AND column_name LIKE 'j%' ORDER BY ordinal_position"""));
+        assertEquals(List.of("r.b_j", "r.b_jb", "r.b_jb_key", "r.b_pkey", "r.b_some"), Sql.column(postgres, textTarget,
+                "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'r.b'::regclass ORDER BY 1"));
+        assertEquals(List.of("jb_set"), Sql.column(postgres, textTarget,
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'r.b'::regclass AND contype = 'c'"));
+    }
+
+    @Test
+    void extensionTypesAsTextRefusesAnIndexThatNeedsTheExtensionsType() {
+        String source = source("""
+                CREATE EXTENSION hstore;
+                CREATE TABLE r.h (id int PRIMARY KEY, h hstore);
+                CREATE INDEX h_gin ON r.h USING gin (h);
+                INSERT INTO r.h VALUES (1, 'a=>1');
+                """);
+        String target = postgres.createDatabase("defs_ext_dst");
+
+        TestingJob.Outcome refused = load(source, target, "transform.extension-types-as-text=true");
+
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals("index h_gin of table r.h uses column h, which becomes text under transform.extension-types-as-text, and"
+                + " would not work in the target (access method gin has no default operator class for text): run CREATE EXTENSION"
+                + " hstore in the target so the column keeps its type, or exclude the table", error(refused));
+        assertNothingWritten(target);
+    }
+
     /** A source database with schema r and {@code sql} run in it. */
     private static String source(String sql) {
         String source = postgres.createDatabase("defs_src");
