@@ -446,7 +446,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE con.contype = 'c' AND con.conrelid = ANY(?::pg_catalog.regclass[])
+            -- A partition's copies of its parent's constraints and generated columns are the parent's.
+            WHERE con.contype = 'c' AND con.conislocal AND con.conrelid = ANY(?::pg_catalog.regclass[])
             UNION ALL
             SELECT 'generated column', g.attname, n.nspname, c.relname, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), g.attname,
                    ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
@@ -460,7 +461,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             JOIN pg_catalog.pg_attribute g ON g.attrelid = ad.adrelid AND g.attnum = ad.adnum
             JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE %s AND ad.adrelid = ANY(?::pg_catalog.regclass[])
+            WHERE %s AND g.attislocal AND ad.adrelid = ANY(?::pg_catalog.regclass[])
             ORDER BY 3, 4, 1, 2
             """;
 

@@ -291,6 +291,31 @@ class SourceDefinitionsIT {
     }
 
     @Test
+    void jsonAsTextNamesAPartitionedTablesIndexAndCheckOnceNotOncePerPartition() {
+        String source = source("""
+                CREATE TABLE r.p (id int, jb jsonb, k text GENERATED ALWAYS AS (jb->>'k') STORED,
+                                  CONSTRAINT p_has_k CHECK (jb->>'k' IS NOT NULL)) PARTITION BY RANGE (id);
+                CREATE TABLE r.p1 PARTITION OF r.p FOR VALUES FROM (0) TO (10);
+                CREATE TABLE r.p2 PARTITION OF r.p FOR VALUES FROM (10) TO (20);
+                CREATE INDEX p_gin ON r.p USING gin (jb);
+                INSERT INTO r.p (id, jb) VALUES (1, '{"k": 1}'), (11, '{"k": 2}');
+                """);
+        String target = postgres.createDatabase("defs_jsonpart_dst");
+
+        TestingJob.Outcome refused = load(source, target);
+
+        String change = ", which becomes text under transform.json-as-text, and would not work in the target (";
+        String remedy = "): set transform.json-as-text = false to keep json and jsonb, or exclude the table";
+        assertEquals(3, refused.status(), refused.out() + refused.err());
+        assertEquals("preflight found 3 problems; nothing was written:"
+                + "\n- index p_gin of table r.p uses column jb" + change + "access method gin has no default operator class for text" + remedy
+                + "\n- check constraint p_has_k of table r.p uses column jb" + change + "ERROR: operator does not exist: text ->> text" + remedy
+                + "\n- generated column k of table r.p uses column jb" + change + "ERROR: operator does not exist: text ->> text" + remedy,
+                error(refused));
+        assertNothingWritten(target);
+    }
+
+    @Test
     void extensionTypesAsTextRefusesAnIndexThatNeedsTheExtensionsType() {
         String source = source("""
                 CREATE EXTENSION hstore;
