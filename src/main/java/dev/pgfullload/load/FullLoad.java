@@ -28,6 +28,7 @@ import dev.pgfullload.source.ReadPartition;
 import dev.pgfullload.config.TableErrorPolicy;
 import java.util.Set;
 import dev.pgfullload.source.TableName;
+import dev.pgfullload.source.UserType;
 import dev.pgfullload.target.Preflight;
 import dev.pgfullload.target.PostLoad;
 import dev.pgfullload.target.RunLocks;
@@ -162,9 +163,13 @@ public final class FullLoad {
             if (resuming) {
                 control.startRun(target, runId, settings.toString());
                 // The target was prepared by the run's first attempt: preparing again would undo loaded tables.
-                preparation = new TargetPreparer.Preparation(Set.of(), control.createdTables(target, runId).stream()
+                Set<TableName> created = control.createdTables(target, runId).stream()
                         .map(name -> names.stream().filter(candidate -> candidate.toString().equals(name)).findFirst().orElse(null))
-                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet()), List.of(), List.of());
+                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+                // Which types the first attempt created is not recorded: those of the tables it created stand for them
+                // (a NOT VALID domain constraint is added only where the target's domain lacks it).
+                preparation = new TargetPreparer.Preparation(Set.of(), created, List.of(), List.of(), TargetPreparer.userTypes(
+                        tables.stream().filter(table -> created.contains(table.name())).toList()));
             } else {
                 // Refusals that depend on the target's tables run inside preparation, before it changes anything.
                 preparation = TargetPreparer.prepare(target, tables,
@@ -204,6 +209,7 @@ public final class FullLoad {
                         settings.dataErrorPolicy(), settings.maxRejectedRows(), snapshot.name(), settings.load().maxTargetSessions());
                 results = loadAll(tables, order, loader, preparation.created());
             }
+            results = addDomainConstraints(target, tables, preparation.createdTypes(), results);
             if (settings.load().createForeignKeys()) {
                 results = addForeignKeys(target, catalog, tables, preparation.created(), results);
             }
@@ -503,6 +509,9 @@ public final class FullLoad {
             problems.addAll(runIdProblems(target));
             if (!resuming) {
                 problems.addAll(inspection.problems());
+                if (source != null) {
+                    problems.addAll(typeChangeProblems(dialect, source, tables, inspection));
+                }
                 List<TableName> names = tables.stream().map(TargetTable::name).toList();
                 if (settings.load().triggerMode() == TriggerMode.NONE) {
                     List<ForeignKey> keys = new ArrayList<>(sourceKeysInTarget(catalog, tables));
@@ -572,6 +581,38 @@ public final class FullLoad {
                 settings.validationMode() != ValidationMode.NONE, settings.load().resetSequences(),
                 settings.load().createForeignKeys(), settings.validateForeignKeys() && settings.load().triggerMode() != TriggerMode.NONE,
                 settings.controlSchema(), ControlTables.TABLE_NAMES);
+    }
+
+    /**
+     * Indexes, CHECK constraints and generated columns of the tables to be created that use a column whose
+     * type changes (json as text, an extension's type as text) and would not work on its new type.
+     */
+    private List<Problem> typeChangeProblems(SourceDialect dialect, Connection source, List<TargetTable> tables,
+                                             TargetPreparer.Inspection inspection) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (TargetTable table : tables) {
+            if (settings.load().targetTablePrepMode() != dev.pgfullload.config.PrepMode.DROP_AND_CREATE
+                    && inspection.existing().containsKey(table.name())) {
+                continue;
+            }
+            Map<String, SourceDialect.TypeChange> changes = new LinkedHashMap<>();
+            for (TargetColumn column : table.columns()) {
+                if (!column.typeChanged()) {
+                    continue;
+                }
+                SourceColumn original = table.source().columns().stream()
+                        .filter(candidate -> candidate.name().equals(column.sourceName())).findFirst().orElseThrow();
+                changes.put(original.name(), original.kind() == dev.pgfullload.source.ColumnKind.JSON
+                        ? new SourceDialect.TypeChange(column.typeName(), "transform.json-as-text",
+                        "set transform.json-as-text = false to keep json and jsonb, or exclude the table")
+                        : new SourceDialect.TypeChange(column.typeName(), "transform.extension-types-as-text",
+                        "run CREATE EXTENSION " + original.extension() + " in the target so the column keeps its type, or exclude the table"));
+            }
+            if (!changes.isEmpty()) {
+                problems.addAll(dialect.typeChangeProblems(source, table.source(), changes));
+            }
+        }
+        return problems;
     }
 
     /** The tables as the target gets them; a table that cannot be transformed is a problem, and left out. */
@@ -739,6 +780,39 @@ public final class FullLoad {
                 String message = "rows loaded, but foreign key " + key.name() + " could not be added: " + e.getMessage();
                 LOG.error("{}: {}", referencing.name(), message);
                 byTarget.put(result.target(), result.withState(TableState.FAILED, message));
+            }
+        }
+        return List.copyOf(byTarget.values());
+    }
+
+    /**
+     * The NOT VALID CHECK constraints of the domains this run created, added once every table that uses
+     * the domain is loaded (before, they would refuse rows the source holds); one that cannot be added
+     * fails those tables in the report.
+     */
+    private static List<TableLoadResult> addDomainConstraints(Connection target, List<TargetTable> tables,
+                                                              Set<UserType> createdTypes, List<TableLoadResult> results) {
+        Map<String, TableLoadResult> byTarget = new LinkedHashMap<>();
+        results.forEach(result -> byTarget.put(result.target(), result));
+        for (UserType domain : createdTypes) {
+            if (domain.notValidChecks().isEmpty()) {
+                continue;
+            }
+            List<String> users = tables.stream().filter(table -> TargetPreparer.userTypes(List.of(table)).contains(domain))
+                    .map(table -> table.name().toString()).toList();
+            if (!users.stream().allMatch(name -> byTarget.get(name).state() == TableState.LOADED)) {
+                continue;
+            }
+            try {
+                PostLoad.domainConstraints(target, domain);
+            } catch (SQLException e) {
+                String message = "rows loaded, but the NOT VALID constraints of " + domain + " could not be added: " + e.getMessage();
+                LOG.error("{}", message);
+                for (String name : users) {
+                    TableLoadResult result = byTarget.get(name);
+                    byTarget.put(name, new TableLoadResult(result.source(), result.target(), TableState.FAILED, result.rowsRead(),
+                            result.rowsWritten(), result.bytes(), result.durationMillis(), result.partitions(), message));
+                }
             }
         }
         return List.copyOf(byTarget.values());

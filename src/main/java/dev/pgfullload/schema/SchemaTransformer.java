@@ -4,6 +4,7 @@ import dev.pgfullload.error.FailureCategory;
 import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.source.ColumnKind;
 import dev.pgfullload.source.ConstraintSpec;
+import dev.pgfullload.source.FunctionName;
 import dev.pgfullload.source.IndexSpec;
 import dev.pgfullload.source.PartitionSpec;
 import dev.pgfullload.source.SequenceSpec;
@@ -83,7 +84,8 @@ public final class SchemaTransformer {
             }
             columns.add(new TargetColumn(name, typeName, column.notNull(), column.kind(), changed,
                     identifierCase.rewrite(column.defaultExpression()), column.identity(), sequence(column.sequence()),
-                    identifierCase.rewrite(column.generatedExpression()), column.name()));
+                    identifierCase.rewrite(column.generatedExpression()), column.name(), column.collation(),
+                    column.generatedFunctions().stream().map(this::function).toList()));
             if (column.userType() != null && !changed) {
                 userTypes.add(userType(column.userType()));
             }
@@ -96,7 +98,7 @@ public final class SchemaTransformer {
         List<TargetTable.TargetConstraint> constraints = new ArrayList<>();
         for (ConstraintSpec constraint : source.constraints()) {
             constraints.add(new TargetTable.TargetConstraint(targetName(constraint.table()), name(constraint.name()),
-                    constraint.kind(), identifierCase.rewrite(constraint.definition())));
+                    constraint.kind(), identifierCase.rewrite(constraint.definition()), constraint.valid()));
         }
         List<String> indexes = new ArrayList<>();
         for (IndexSpec index : source.indexes()) {
@@ -113,7 +115,19 @@ public final class SchemaTransformer {
             return type;
         }
         return new UserType(type.kind(), name(type.schema()), name(type.name()), identifierCase.rewrite(type.definition()),
-                type.dependencies().stream().map(this::userType).toList());
+                type.dependencies().stream().map(this::userType).toList(), type.notValidChecks().stream()
+                .map(check -> new UserType.Check(name(check.name()), identifierCase.rewrite(check.definition()))).toList(),
+                type.functions().entrySet().stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey,
+                        entry -> function(entry.getValue()), (first, second) -> first, java.util.LinkedHashMap::new)));
+    }
+
+    /** A function as the target's definitions name it (a quoted name in them folds like any other). */
+    private FunctionName function(FunctionName function) {
+        if (identifierCase == IdentifierCase.PRESERVE) {
+            return function;
+        }
+        return new FunctionName(identifierCase.apply(function.schema()), identifierCase.apply(function.name()),
+                function.argumentTypes().stream().map(identifierCase::rewrite).toList());
     }
 
     /** The sequence behind a serial or identity column, named as in the target (defaults name it the same way). */

@@ -50,8 +50,21 @@ public record TargetTable(SourceTable source, TableName name, List<TargetColumn>
     public record TargetPartition(TableName name, TableName parent, String bound, String partitionKey) {
     }
 
-    /** A constraint of the target table or of one of its partitions. */
+    /**
+     * A constraint of the target table or of one of its partitions.
+     *
+     * @param valid false for a constraint the source has {@code NOT VALID}: it is added after the rows, not validated
+     */
     public record TargetConstraint(TableName table, String name, dev.pgfullload.source.ConstraintSpec.Kind kind,
-                                   String definition) {
+                                   String definition, boolean valid) {
+
+        public TargetConstraint(TableName table, String name, dev.pgfullload.source.ConstraintSpec.Kind kind, String definition) {
+            this(table, name, kind, definition, true);
+        }
+
+        /** A CHECK constraint of the table itself that the source has validated: part of its CREATE TABLE. */
+        public boolean inlineCheck(TableName owner) {
+            return kind == dev.pgfullload.source.ConstraintSpec.Kind.CHECK && valid && table.equals(owner);
+        }
     }
 }

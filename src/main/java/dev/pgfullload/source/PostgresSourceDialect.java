@@ -75,12 +75,13 @@ public final class PostgresSourceDialect implements SourceDialect {
     private static final String COLUMNS_SQL = """
             SELECT a.attrelid, a.attname, a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type_name,
                    a.attnotnull, t.typname, tn.nspname AS type_schema, t.typtype, t.typcategory,
-                   CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AS base_type,
+                   -- A domain over an array is of category A too, without an element type: it is the type itself.
+                   CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END AS base_type,
                    a.attndims, pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expression,
                    %s AS identity, %s AS generated,
                    (SELECT e.extname FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_extension e ON e.oid = dep.refobjid
                     WHERE dep.classid = 'pg_catalog.pg_type'::regclass AND dep.refclassid = 'pg_catalog.pg_extension'::regclass
-                      AND dep.deptype = 'e' AND dep.objid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END
+                      AND dep.deptype = 'e' AND dep.objid = CASE WHEN t.typcategory = 'A' AND t.typelem <> 0 THEN t.typelem ELSE t.oid END
                     LIMIT 1) AS extension,
                    (SELECT count(*) > 0 FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
                     JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
@@ -109,15 +110,43 @@ public final class PostgresSourceDialect implements SourceDialect {
                                    AND b.typname !~ '^reg' AND b.typsend::oid <> 0 AND b.typreceive::oid <> 0
                             FROM pg_catalog.pg_type b JOIN pg_catalog.pg_namespace bn ON bn.oid = b.typnamespace WHERE b.oid = t.typbasetype)
                        ELSE false
-                   END AS binary_portable
+                   END AS binary_portable,
+                   cn.nspname AS collation_schema, co.collname AS collation_name,
+                   -- How CREATE COLLATION would make it, whichever catalog columns the source's version has.
+                   (SELECT '(' || CASE j->>'collprovider'
+                                      WHEN 'i' THEN 'provider = icu, locale = '
+                                          || quote_literal(coalesce(j->>'colllocale', j->>'colliculocale', j->>'collcollate'))
+                                          || coalesce(', rules = ' || quote_literal(j->>'collicurules'), '')
+                                      WHEN 'b' THEN 'provider = builtin, locale = ' || quote_literal(j->>'colllocale')
+                                      ELSE 'lc_collate = ' || quote_literal(j->>'collcollate') || ', lc_ctype = '
+                                          || quote_literal(j->>'collctype') END
+                           || CASE WHEN j->>'collisdeterministic' = 'false' THEN ', deterministic = false' ELSE '' END || ')'
+                    FROM (SELECT pg_catalog.to_json(co) AS j) collation_row) AS collation_definition
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation AND a.attcollation <> t.typcollation
+            LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
             WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s AND a.attrelid = ANY(%s)
             ORDER BY a.attrelid, a.attnum
+            """;
+
+    /** The source's own functions (outside pg_catalog) that stored generated columns call (PostgreSQL 12 and later). */
+    private static final String GENERATED_FUNCTIONS_SQL = """
+            SELECT d.adrelid, a.attname, pn.nspname, p.proname,
+                   ARRAY(SELECT pg_catalog.format_type(u.arg, NULL)
+                         FROM unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY AS u(arg, position) ORDER BY u.position)
+            FROM pg_catalog.pg_attrdef d
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+            JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_attrdef'::regclass AND dep.objid = d.oid
+                 AND dep.refclassid = 'pg_catalog.pg_proc'::regclass
+            JOIN pg_catalog.pg_proc p ON p.oid = dep.refobjid
+            JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+            WHERE a.attgenerated = 's' AND pn.nspname <> 'pg_catalog' AND d.adrelid = ANY(%s)
+            ORDER BY d.adrelid, a.attnum, pn.nspname, p.proname
             """;
 
     private static final String SEQUENCES_SQL = """
@@ -132,7 +161,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             """;
 
     private static final String CONSTRAINTS_SQL = """
-            SELECT con.conrelid, n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid)
+            SELECT con.conrelid, n.nspname, c.relname, con.conname, con.contype, pg_catalog.pg_get_constraintdef(con.oid),
+                   con.convalidated
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -227,6 +257,12 @@ public final class PostgresSourceDialect implements SourceDialect {
 
         Map<Long, UserType> userTypes = new PostgresUserTypes(connection).read();
         Map<Long, SequenceSpec> sequences = version >= 10 ? sequences(connection) : Map.of();
+        Map<Long, Map<String, List<FunctionName>>> generatedFunctions = new HashMap<>();
+        if (version >= 12) {
+            query(connection, GENERATED_FUNCTIONS_SQL.formatted(selectedOids), rows -> generatedFunctions
+                    .computeIfAbsent(rows.getLong(1), key -> new HashMap<>()).computeIfAbsent(rows.getString(2), key -> new ArrayList<>())
+                    .add(new FunctionName(rows.getString(3), rows.getString(4), List.of((String[]) rows.getArray(5).getArray()))));
+        }
         Map<Long, List<SourceColumn>> columns = new HashMap<>();
         query(connection, COLUMNS_SQL.formatted(version >= 10 ? "a.attidentity" : "''", version >= 12 ? "a.attgenerated" : "''",
                 NOT_SYSTEM, selectedOids), rows -> {
@@ -234,7 +270,8 @@ public final class PostgresSourceDialect implements SourceDialect {
             if (!selected.containsKey(oid)) {
                 return;
             }
-            columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(column(rows, userTypes, sequences));
+            columns.computeIfAbsent(oid, key -> new ArrayList<>()).add(column(rows, userTypes, sequences,
+                    generatedFunctions.getOrDefault(oid, Map.of()).getOrDefault(rows.getString(2), List.of())));
         });
 
         Map<Long, List<ConstraintSpec>> constraints = new HashMap<>();
@@ -243,7 +280,7 @@ public final class PostgresSourceDialect implements SourceDialect {
             if (root != null) {
                 constraints.computeIfAbsent(root, key -> new ArrayList<>()).add(new ConstraintSpec(
                         new TableName(rows.getString(2), rows.getString(3)), rows.getString(4),
-                        constraintKind(rows.getString(5)), rows.getString(6)));
+                        constraintKind(rows.getString(5)), rows.getString(6), rows.getBoolean(7)));
             }
         });
         Map<Long, List<IndexSpec>> indexes = new HashMap<>();
@@ -373,6 +410,265 @@ public final class PostgresSourceDialect implements SourceDialect {
         return problems;
     }
 
+    /** Indexes of the given relations that depend on a column of the given names, with those columns. */
+    private static final String CHANGED_INDEXES_SQL = """
+            SELECT i.indexrelid, ic.relname, n.nspname, c.relname, am.oid, am.amname, i.indnatts,
+                   pg_catalog.pg_get_expr(i.indpred, i.indrelid), uses.names,
+                   (SELECT con.conname FROM pg_catalog.pg_constraint con WHERE con.conindid = i.indexrelid
+                      AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1)
+            FROM pg_catalog.pg_index i
+            JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
+            JOIN pg_catalog.pg_am am ON am.oid = ic.relam
+            JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL (SELECT ARRAY(
+                SELECT a.attname::text FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = i.indrelid AND a.attname = ANY(?::text[]) AND a.attnum IN (
+                    SELECT d.refobjsubid FROM pg_catalog.pg_depend d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = i.indexrelid
+                      AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = i.indrelid)
+                ORDER BY a.attnum) AS names) uses
+            WHERE i.indrelid = ANY(?::pg_catalog.regclass[]) AND cardinality(uses.names) > 0
+              -- A partition's copy of its parent's index is the parent's.
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits inh WHERE inh.inhrelid = i.indexrelid)
+            ORDER BY n.nspname, c.relname, ic.relname
+            """;
+
+    /** CHECK constraints and generated columns of the given relations that depend on a column of the given names. */
+    private static final String CHANGED_EXPRESSIONS_SQL = """
+            SELECT 'check constraint', con.conname, n.nspname, c.relname, pg_catalog.pg_get_expr(con.conbin, con.conrelid), NULL,
+                   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = con.conrelid AND a.attname = ANY(?::text[]) AND a.attnum IN (
+                             SELECT d.refobjsubid FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_constraint'::regclass AND d.objid = con.oid
+                               AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = con.conrelid)
+                         ORDER BY a.attnum)
+            FROM pg_catalog.pg_constraint con
+            JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            -- A partition's copies of its parent's constraints and generated columns are the parent's.
+            WHERE con.contype = 'c' AND con.conislocal AND con.conrelid = ANY(?::pg_catalog.regclass[])
+            UNION ALL
+            SELECT 'generated column', g.attname, n.nspname, c.relname, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), g.attname,
+                   ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
+                         WHERE a.attrelid = ad.adrelid AND a.attname = ANY(?::text[]) AND a.attnum IN (
+                             SELECT d.refobjsubid FROM pg_catalog.pg_depend d
+                             WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
+                               AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ad.adrelid
+                               AND d.refobjsubid <> ad.adnum)
+                         ORDER BY a.attnum)
+            FROM pg_catalog.pg_attrdef ad
+            JOIN pg_catalog.pg_attribute g ON g.attrelid = ad.adrelid AND g.attnum = ad.adnum
+            JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE %s AND g.attislocal AND ad.adrelid = ANY(?::pg_catalog.regclass[])
+            ORDER BY 3, 4, 1, 2
+            """;
+
+    /**
+     * Each object is tried on the source itself, read-only and on no row: its expression over the table's
+     * columns with the changed ones cast to their target types ({@code SELECT ... FROM (SELECT id, jb::text AS jb
+     * ... FROM ONLY t WHERE false)}). An index key whose type changes must also find an operator class for
+     * its new type, as its definition names none (the access method's default) or names one for the old type.
+     */
+    @Override
+    public List<Problem> typeChangeProblems(Connection connection, SourceTable table, Map<String, TypeChange> changes)
+            throws SQLException {
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return tryTypeChanges(connection, table, changes);
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            // The user may not read the table: readProblems says what to grant; this check waits until then.
+            return List.of();
+        }
+    }
+
+    private List<Problem> tryTypeChanges(Connection connection, SourceTable table, Map<String, TypeChange> changes)
+            throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        List<String> relations = new ArrayList<>(List.of(table.name().quoted()));
+        table.partitions().forEach(partition -> relations.add(partition.name().quoted()));
+        java.sql.Array names = connection.createArrayOf("text", changes.keySet().toArray());
+        java.sql.Array oids = connection.createArrayOf("text", relations.toArray());
+        StringBuilder original = new StringBuilder("SELECT ");
+        StringBuilder changed = new StringBuilder("SELECT ");
+        for (SourceColumn column : table.columns()) {
+            String name = Identifiers.quote(column.name());
+            String separator = original.length() > "SELECT ".length() ? ", " : "";
+            original.append(separator).append(name);
+            TypeChange change = changes.get(column.name());
+            changed.append(separator).append(change == null ? name : "CAST(" + name + " AS " + change.targetType() + ") AS " + name);
+        }
+        String alias = Identifiers.quote(table.name().name());
+        String rows = " FROM ONLY " + table.name().quoted() + " WHERE false) AS " + alias;
+        String before = "(" + original + rows;
+        String after = "(" + changed + rows;
+
+        try (PreparedStatement statement = connection.prepareStatement(CHANGED_INDEXES_SQL)) {
+            statement.setArray(1, names);
+            statement.setArray(2, oids);
+            try (ResultSet found = statement.executeQuery()) {
+                while (found.next()) {
+                    String what = (found.getString(10) == null ? "index " + found.getString(2) : "constraint " + found.getString(10))
+                            + " of table " + found.getString(3) + "." + found.getString(4);
+                    List<String> uses = List.of((String[]) found.getArray(9).getArray());
+                    String failure = indexFailure(connection, found.getLong(1), found.getLong(5), found.getString(6),
+                            found.getInt(7), found.getString(8), before, after);
+                    if (failure != null) {
+                        problems.add(Problem.preflight(typeChangeProblem(what, uses, changes, failure)));
+                    }
+                }
+            }
+        }
+        int version = connection.getMetaData().getDatabaseMajorVersion();
+        try (PreparedStatement statement = connection.prepareStatement(
+                CHANGED_EXPRESSIONS_SQL.formatted(version >= 12 ? "g.attgenerated = 's'" : "false"))) {
+            statement.setArray(1, names);
+            statement.setArray(2, oids);
+            statement.setArray(3, names);
+            statement.setArray(4, oids);
+            try (ResultSet found = statement.executeQuery()) {
+                while (found.next()) {
+                    List<String> uses = List.of((String[]) found.getArray(7).getArray());
+                    if (uses.isEmpty()) {
+                        continue;
+                    }
+                    String expression = found.getString(5);
+                    String generated = found.getString(6);
+                    String probe = generated == null ? "SELECT (" + expression + ") FROM " + after
+                            : "SELECT CAST((" + expression + ") AS " + targetType(table, generated, changes) + ") FROM " + after;
+                    String failure = probeFailure(connection, probe);
+                    if (failure != null) {
+                        problems.add(Problem.preflight(typeChangeProblem(found.getString(1) + " " + found.getString(2)
+                                + " of table " + found.getString(3) + "." + found.getString(4), uses, changes, failure)));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String targetType(SourceTable table, String column, Map<String, TypeChange> changes) {
+        TypeChange change = changes.get(column);
+        if (change != null) {
+            return change.targetType();
+        }
+        return table.columns().stream().filter(candidate -> candidate.name().equals(column)).map(SourceColumn::typeName)
+                .findFirst().orElseThrow();
+    }
+
+    private static String typeChangeProblem(String what, List<String> uses, Map<String, TypeChange> changes, String failure) {
+        TypeChange change = changes.get(uses.get(0));
+        return what + " uses " + (uses.size() == 1 ? "column " + uses.get(0) + ", which becomes " + change.targetType()
+                : "columns " + String.join(", ", uses) + ", which become " + change.targetType()) + " under " + change.setting()
+                + ", and would not work in the target (" + failure + "): " + change.remedy();
+    }
+
+    /** Why the index would not build once the columns have changed, or null when it would. */
+    private static String indexFailure(Connection connection, long index, long accessMethod, String accessMethodName, int keys,
+                                       String predicate, String before, String after) throws SQLException {
+        if (predicate != null) {
+            String failure = probeFailure(connection, "SELECT 1 FROM " + after + " WHERE " + predicate);
+            if (failure != null) {
+                return failure;
+            }
+        }
+        List<Object[]> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k.position::int, true), opc.opcname, opc.opcdefault
+                FROM pg_catalog.pg_index i
+                CROSS JOIN LATERAL unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY AS k(opclass, position)
+                JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass
+                WHERE i.indexrelid = ? ORDER BY k.position
+                """)) {
+            statement.setLong(1, index);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(new Object[] {rows.getString(1), rows.getString(2), rows.getBoolean(3)});
+                }
+            }
+        }
+        // indclass holds the key columns only; INCLUDE columns need no operator class.
+        for (Object[] column : columns.subList(0, Math.min(keys, columns.size()))) {
+            String key = (String) column[0];
+            Object[] old = probeType(connection, "SELECT pg_catalog.pg_typeof((SELECT " + key + " FROM " + before + "))");
+            Object[] now;
+            try {
+                now = probeType(connection, "SELECT pg_catalog.pg_typeof((SELECT " + key + " FROM " + after + "))");
+            } catch (SQLException e) {
+                return firstLine(e);
+            }
+            if (old[0].equals(now[0])) {
+                continue;
+            }
+            if (!(Boolean) column[2]) {
+                return "its operator class " + column[1] + " is for " + old[1] + ", not " + now[1];
+            }
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    SELECT 1 FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_type t ON t.oid = ?
+                    WHERE o.opcmethod = ? AND o.opcdefault
+                      AND (o.opcintype = t.oid OR o.opcintype = 'pg_catalog.anyarray'::pg_catalog.regtype AND t.typcategory = 'A'
+                           OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
+                                      WHERE c.castsource = t.oid AND c.casttarget = o.opcintype AND c.castmethod = 'b'))
+                    """)) {
+                statement.setLong(1, (Long) now[0]);
+                statement.setLong(2, accessMethod);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        return "access method " + accessMethodName + " has no default operator class for " + now[1];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The oid and name of the type a probe's one value has. */
+    private static Object[] probeType(Connection connection, String sql) throws SQLException {
+        return probe(connection, "SELECT t::pg_catalog.oid, pg_catalog.format_type(t::pg_catalog.oid, NULL) FROM (" + sql + ") AS p(t)",
+                rows -> new Object[] {rows.getLong(1), rows.getString(2)});
+    }
+
+    /** The server's error for {@code sql}, or null when it runs. */
+    private static String probeFailure(Connection connection, String sql) throws SQLException {
+        try {
+            probe(connection, sql, rows -> null);
+            return null;
+        } catch (SQLException e) {
+            return firstLine(e);
+        }
+    }
+
+    private interface ProbeResult<T> {
+        T read(ResultSet rows) throws SQLException;
+    }
+
+    /** Runs {@code sql} (which reads no row of any table), in a savepoint when a transaction is open, so a failure ends only it. */
+    private static <T> T probe(Connection connection, String sql, ProbeResult<T> result) throws SQLException {
+        java.sql.Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            T value = rows.next() ? result.read(rows) : null;
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            }
+            return value;
+        } catch (SQLException e) {
+            if (savepoint != null) {
+                connection.rollback(savepoint);
+            }
+            throw e;
+        }
+    }
+
+    private static String firstLine(SQLException e) {
+        return e.getMessage() == null ? String.valueOf(e.getSQLState()) : e.getMessage().lines().findFirst().orElse("");
+    }
+
     /**
      * pg_get_indexdef prints an index of a partitioned table as {@code CREATE INDEX name ON ONLY table ...}:
      * run as it is, that makes an invalid index of the parent alone. Without ONLY the target builds
@@ -398,8 +694,8 @@ public final class PostgresSourceDialect implements SourceDialect {
                 : definition;
     }
 
-    private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences)
-            throws SQLException {
+    private static SourceColumn column(ResultSet rows, Map<Long, UserType> userTypes, Map<Long, SequenceSpec> sequences,
+                                       List<FunctionName> generatedFunctions) throws SQLException {
         String typeName = rows.getString(4);
         int dimensions = rows.getInt(11);
         // format_type prints one pair of brackets whatever the declared dimensions; keep what was declared.
@@ -416,10 +712,13 @@ public final class PostgresSourceDialect implements SourceDialect {
         Object sequenceOid = rows.getObject(17);
         SequenceSpec sequence = sequenceOid == null ? null : sequences.get(((Number) sequenceOid).longValue());
         String defaultExpression = generated || rows.getBoolean(16) ? null : expression;
+        Collation collation = rows.getString("collation_name") == null ? null
+                : new Collation(rows.getString("collation_schema"), rows.getString("collation_name"),
+                rows.getString("collation_definition"));
         return new SourceColumn(rows.getString(2), rows.getInt(3), typeName,
                 kind(rows.getString(6), rows.getString(7), rows.getString(8)), rows.getBoolean(5),
                 rows.getLong(10) == 0 ? null : userTypes.get(rows.getLong(10)), defaultExpression, identity, sequence,
-                generated ? expression : null, rows.getString(15), rows.getBoolean(18));
+                generated ? expression : null, rows.getString(15), rows.getBoolean(18), collation, generatedFunctions);
     }
 
     private static Map<Long, SequenceSpec> sequences(Connection connection) throws SQLException {

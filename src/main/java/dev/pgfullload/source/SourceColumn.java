@@ -1,5 +1,7 @@
 package dev.pgfullload.source;
 
+import java.util.List;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -18,20 +20,30 @@ import static java.util.Objects.requireNonNull;
  * @param binaryPortable its binary COPY form reads back in another PostgreSQL of the same type: a built-in
  *                       type, an array or range of one, an enum, or a domain over one (money, whose binary
  *                       form depends on lc_monetary, and types that embed type OIDs are not)
+ * @param collation the column's collation where it is not its type's default, or null
+ * @param generatedFunctions the source's own functions (outside {@code pg_catalog}) its generated expression calls
  */
 public record SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
                            String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
-                           String extension, boolean binaryPortable) {
+                           String extension, boolean binaryPortable, Collation collation, List<FunctionName> generatedFunctions) {
 
     public SourceColumn {
         requireNonNull(name, "name is null");
         requireNonNull(typeName, "typeName is null");
         requireNonNull(kind, "kind is null");
+        generatedFunctions = generatedFunctions == null ? List.of() : List.copyOf(generatedFunctions);
     }
 
     /** A plain column: no default, identity, sequence, generation or extension type. */
     public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType) {
-        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null, false);
+        this(name, position, typeName, kind, notNull, userType, null, null, null, null, null, false, null, List.of());
+    }
+
+    public SourceColumn(String name, int position, String typeName, ColumnKind kind, boolean notNull, UserType userType,
+                        String defaultExpression, String identity, SequenceSpec sequence, String generatedExpression,
+                        String extension, boolean binaryPortable) {
+        this(name, position, typeName, kind, notNull, userType, defaultExpression, identity, sequence, generatedExpression,
+                extension, binaryPortable, null, List.of());
     }
 
     public boolean generated() {

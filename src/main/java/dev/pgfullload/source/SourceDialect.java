@@ -75,6 +75,26 @@ public interface SourceDialect {
         return List.of();
     }
 
+    /**
+     * A column whose type the target changes.
+     *
+     * @param targetType its type in the target, e.g. {@code text} or {@code text[]}
+     * @param setting the setting that changes it, e.g. {@code transform.json-as-text}
+     * @param remedy what the user can do instead, e.g. "set transform.json-as-text = false ..."
+     */
+    record TypeChange(String targetType, String setting, String remedy) {
+    }
+
+    /**
+     * The indexes, CHECK constraints and generated columns of {@code table} (and of its partitions) that
+     * use a column of {@code changes} (by source column name) and would not work once its type has
+     * changed, each as a problem naming the object, the column and what to do; empty when all of them work.
+     */
+    default List<Problem> typeChangeProblems(Connection connection, SourceTable table, java.util.Map<String, TypeChange> changes)
+            throws SQLException {
+        return List.of();
+    }
+
     /** Statements run once on each reading session before the first row, or null. */
     String sessionInitStatement();
 

@@ -7,6 +7,7 @@ import dev.pgfullload.schema.TargetTable;
 import dev.pgfullload.source.ConstraintSpec;
 import dev.pgfullload.source.ForeignKey;
 import dev.pgfullload.source.TableName;
+import dev.pgfullload.source.UserType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,14 +47,22 @@ public final class PostLoad {
             ExistingConstraints existing = ExistingConstraints.of(target, table.name());
             for (TargetTable.TargetConstraint constraint : table.constraints()) {
                 boolean primaryKey = constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY;
-                boolean ownCheck = constraint.kind() == ConstraintSpec.Kind.CHECK && constraint.table().equals(table.name());
                 boolean inlinePrimaryKey = primaryKey && constraint.table().equals(table.name()) && !settings.createPkAfterFullLoad();
-                if (ownCheck || inlinePrimaryKey) {
+                if (constraint.inlineCheck(table.name()) || inlinePrimaryKey) {
                     continue;
                 }
+                boolean notValidCheck = constraint.kind() == ConstraintSpec.Kind.CHECK && !constraint.valid();
                 boolean exists = constraint.table().equals(table.name()) ? existing.names().contains(constraint.name())
                         : constraintExists(target, constraint.table(), constraint.name());
-                if ((primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes() : settings.createIndexes()) && !exists) {
+                boolean wanted = primaryKey ? settings.createPkAfterFullLoad() || settings.createIndexes()
+                        : notValidCheck || settings.createIndexes();
+                if (wanted && !exists) {
+                    if (notValidCheck) {
+                        LOG.warn("Check constraint {} of {} is NOT VALID in the source: it is added after the rows, NOT VALID too,"
+                                + " so rows that break it stay as the source has them; run ALTER TABLE {} VALIDATE CONSTRAINT {}"
+                                + " once they are fixed", constraint.name(), constraint.table(), constraint.table().quoted(),
+                                Identifiers.quote(constraint.name()));
+                    }
                     statements.add(TargetSql.addConstraint(constraint.table(), constraint.name(), constraint.definition()));
                 }
             }
@@ -106,6 +115,38 @@ public final class PostLoad {
             if (!constraintExists(target, key.referencing(), key.name())) {
                 statements.add(TargetSql.addConstraint(key.referencing(), key.name(), key.definition()));
             }
+        }
+        run(target, statements);
+        return statements;
+    }
+
+    /**
+     * The CHECK constraints {@code domain} has NOT VALID in the source, added NOT VALID to the target's
+     * domain (one it has already is left alone); returns the statements it ran. Called once every table
+     * that uses the domain holds its rows: a NOT VALID domain constraint still checks every new value.
+     */
+    public static List<String> domainConstraints(Connection target, UserType domain) throws SQLException {
+        List<String> statements = new ArrayList<>();
+        for (UserType.Check check : domain.notValidChecks()) {
+            try (PreparedStatement statement = target.prepareStatement("""
+                    SELECT 1 FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_type t ON t.oid = c.contypid
+                    JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+                    WHERE n.nspname = ? AND t.typname = ? AND c.conname = ?
+                    """)) {
+                statement.setString(1, domain.schema());
+                statement.setString(2, domain.name());
+                statement.setString(3, check.name());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next()) {
+                        continue;
+                    }
+                }
+            }
+            LOG.warn("Check constraint {} of {} is NOT VALID in the source: it is added after the rows, NOT VALID too, so"
+                    + " values that break it stay as the source has them; run ALTER DOMAIN {}.{} VALIDATE CONSTRAINT {} once"
+                    + " they are fixed", check.name(), domain, Identifiers.quote(domain.schema()), Identifiers.quote(domain.name()),
+                    Identifiers.quote(check.name()));
+            statements.add(TargetSql.addDomainConstraint(domain, check));
         }
         run(target, statements);
         return statements;

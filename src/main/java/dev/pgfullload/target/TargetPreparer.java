@@ -6,7 +6,9 @@ import dev.pgfullload.error.FullLoadException;
 import dev.pgfullload.error.Problem;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
+import dev.pgfullload.source.Collation;
 import dev.pgfullload.source.ForeignKey;
+import dev.pgfullload.source.FunctionName;
 import dev.pgfullload.source.SourceColumn;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.source.UserType;
@@ -143,10 +145,12 @@ public final class TargetPreparer {
             }
             Set<UserType> types = new LinkedHashSet<>();
             tables.forEach(table -> table.userTypes().forEach(type -> addWithDependencies(type, types)));
+            Set<UserType> createdTypes = new LinkedHashSet<>();
             for (UserType type : types) {
                 if (!typeExists(target, type)) {
                     execute(target, TargetSql.createType(type));
                     actions.add("created " + type);
+                    createdTypes.add(type);
                 }
             }
             Set<TableName> toCreate = new LinkedHashSet<>();
@@ -173,7 +177,7 @@ public final class TargetPreparer {
             }
             target.commit();
             actions.forEach(action -> LOG.info("Target preparation ({}): {}", mode, action));
-            return new Preparation(existing.keySet(), toCreate, amongSelected, actions);
+            return new Preparation(existing.keySet(), toCreate, amongSelected, actions, createdTypes);
         } catch (SQLException | RuntimeException e) {
             target.rollback();
             if (e instanceof SQLException sql) {
@@ -225,6 +229,11 @@ public final class TargetPreparer {
         if (mode != PrepMode.DROP_AND_CREATE) {
             checkColumns(target, existing, selected, typeDifferences).ifPresent(problems::add);
         }
+        List<TargetTable> created = tables.stream()
+                .filter(table -> mode == PrepMode.DROP_AND_CREATE || !existing.containsKey(table.name())).toList();
+        problems.addAll(missingCollations(target, created));
+        problems.addAll(missingFunctions(target, created));
+        problems.addAll(missingTypeFunctions(target, tables));
         List<ForeignKey> amongSelected = foreignKeys.stream()
                 .filter(key -> selected.containsKey(key.referencing()) && selected.containsKey(key.referenced()))
                 .filter(key -> mode != PrepMode.DROP_AND_CREATE)
@@ -412,6 +421,110 @@ public final class TargetPreparer {
         return Optional.empty();
     }
 
+    /** Collations the columns of tables to be created have, which the target lacks: one problem for each. */
+    private static List<Problem> missingCollations(Connection target, List<TargetTable> created) throws SQLException {
+        Map<Collation, List<String>> users = new LinkedHashMap<>();
+        for (TargetTable table : created) {
+            for (TargetColumn column : table.columns()) {
+                if (column.collation() != null) {
+                    users.computeIfAbsent(column.collation(), key -> new ArrayList<>()).add(column.name() + " of table " + table.name());
+                }
+            }
+        }
+        List<Problem> problems = new ArrayList<>();
+        for (Map.Entry<Collation, List<String>> entry : users.entrySet()) {
+            Collation collation = entry.getKey();
+            try (PreparedStatement statement = target.prepareStatement("""
+                    SELECT 1 FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+                    WHERE n.nspname = ? AND c.collname = ?
+                      AND c.collencoding IN (-1, (SELECT encoding FROM pg_catalog.pg_database WHERE datname = current_database()))
+                    """)) {
+                statement.setString(1, collation.schema());
+                statement.setString(2, collation.name());
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next()) {
+                        List<String> columns = entry.getValue();
+                        problems.add(Problem.preflight((columns.size() == 1 ? "column " + columns.get(0) + " has"
+                                : "columns " + String.join(", ", columns) + " have") + " collation "
+                                + collation + ", which the target database does not have: create it there first (CREATE COLLATION "
+                                + collation.quoted() + " " + collation.definition() + ", as the source has it), or exclude the table"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Generated columns of tables to be created that call a function of the source's own which the target
+     * lacks (pg-fullload copies no functions): one problem for each.
+     */
+    private static List<Problem> missingFunctions(Connection target, List<TargetTable> created) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (TargetTable table : created) {
+            for (TargetColumn column : table.columns()) {
+                for (FunctionName function : column.generatedFunctions()) {
+                    if (!functionExists(target, function)) {
+                        problems.add(Problem.preflight("generated column " + column.name() + " of table " + table.name()
+                                + " calls the function " + function + ", which the target database does not have (pg-fullload"
+                                + " copies no functions): create it in the target first, with the same schema, name and argument"
+                                + " types, or exclude the table"));
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * User types to be created whose definition names a function of the source's own that the target
+     * lacks (a range type's canonical or subtype-difference function): one problem for each.
+     */
+    private static List<Problem> missingTypeFunctions(Connection target, List<TargetTable> tables) throws SQLException {
+        List<Problem> problems = new ArrayList<>();
+        for (UserType type : userTypes(tables)) {
+            if (type.functions().isEmpty() || typeExists(target, type)) {
+                continue;
+            }
+            List<String> users = tables.stream().filter(table -> userTypes(List.of(table)).contains(type))
+                    .map(table -> table.name().toString()).toList();
+            for (Map.Entry<String, FunctionName> function : type.functions().entrySet()) {
+                if (!functionExists(target, function.getValue())) {
+                    problems.add(Problem.preflight(type + " has the " + function.getKey() + " function " + function.getValue()
+                            + ", which the target database does not have, and pg-fullload copies no functions: create the"
+                            + " function and then the type in the target first (a type the target has is used as it is),"
+                            + " or exclude the tables that use it (" + String.join(", ", users) + ")"));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The target has {@code function}: same schema, name and argument types (a type it lacks matches
+     * nothing). A target older than 9.4 cannot tell without an error, and is taken to have it.
+     */
+    static boolean functionExists(Connection target, FunctionName function) throws SQLException {
+        if (Preflight.serverVersion(target) < 90400) {
+            return true;
+        }
+        try (PreparedStatement statement = target.prepareStatement("""
+                SELECT 1 FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = ? AND p.proname = ?
+                  -- proargtypes counts from 0: its elements, not the array, compare.
+                  AND ARRAY(SELECT unnest(p.proargtypes::pg_catalog.oid[]))
+                      = ARRAY(SELECT coalesce(pg_catalog.to_regtype(u.type)::pg_catalog.oid, 0)
+                              FROM unnest(?::text[]) WITH ORDINALITY AS u(type, position) ORDER BY u.position)
+                """)) {
+            statement.setString(1, function.schema());
+            statement.setString(2, function.name());
+            statement.setArray(3, target.createArrayOf("text", function.argumentTypes().toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
     private static boolean schemaExists(Connection target, String schema) throws SQLException {
         try (PreparedStatement statement = target.prepareStatement(
                 "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
@@ -474,15 +587,20 @@ public final class TargetPreparer {
         }
     }
 
-    /** What preparation found and did. */
+    /**
+     * What preparation found and did.
+     *
+     * @param createdTypes the user types it created (dependencies first)
+     */
     public record Preparation(Set<TableName> existed, Set<TableName> created, List<ForeignKey> foreignKeys,
-                              List<String> actions) {
+                              List<String> actions, Set<UserType> createdTypes) {
 
         public Preparation {
             existed = Set.copyOf(existed);
             created = Set.copyOf(created);
             foreignKeys = List.copyOf(foreignKeys);
             actions = List.copyOf(actions);
+            createdTypes = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(createdTypes));
         }
     }
 }

@@ -25,7 +25,7 @@ public final class TargetSql {
 
     public static String createType(UserType type) {
         String keyword = switch (type.kind()) {
-            case ENUM, COMPOSITE -> "CREATE TYPE ";
+            case ENUM, COMPOSITE, RANGE -> "CREATE TYPE ";
             case DOMAIN -> "CREATE DOMAIN ";
         };
         return keyword + quote(type.schema()) + "." + quote(type.name()) + " " + type.definition();
@@ -38,6 +38,9 @@ public final class TargetSql {
         for (int i = 0; i < columns.size(); i++) {
             TargetColumn column = columns.get(i);
             sql.append(i == 0 ? "\n    " : ",\n    ").append(quote(column.name())).append(' ').append(column.typeName());
+            if (column.collation() != null) {
+                sql.append(" COLLATE ").append(column.collation().quoted());
+            }
             if (column.generated()) {
                 sql.append(" GENERATED ALWAYS AS (").append(column.generatedExpression()).append(") STORED");
             } else if (column.identity() != null) {
@@ -55,8 +58,8 @@ public final class TargetSql {
         }
         for (TargetTable.TargetConstraint constraint : table.constraints()) {
             boolean own = constraint.table().equals(table.name());
-            if (own && (constraint.kind() == ConstraintSpec.Kind.CHECK
-                    || withPrimaryKey && constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY)) {
+            // A NOT VALID check comes after the rows (PostLoad): created now, it would refuse rows the source holds.
+            if (constraint.inlineCheck(table.name()) || own && withPrimaryKey && constraint.kind() == ConstraintSpec.Kind.PRIMARY_KEY) {
                 sql.append(",\n    CONSTRAINT ").append(quote(constraint.name())).append(' ').append(constraint.definition());
             }
         }
@@ -87,6 +90,11 @@ public final class TargetSql {
 
     public static String ownSequence(SequenceSpec sequence, TableName table, String column) {
         return "ALTER SEQUENCE " + sequence.qualifiedName().quoted() + " OWNED BY " + table.quoted() + "." + quote(column);
+    }
+
+    public static String addDomainConstraint(UserType domain, UserType.Check check) {
+        return "ALTER DOMAIN " + quote(domain.schema()) + "." + quote(domain.name()) + " ADD CONSTRAINT " + quote(check.name())
+                + " " + check.definition();
     }
 
     public static String addConstraint(TableName table, String name, String definition) {
