@@ -312,8 +312,11 @@ public final class ControlTables {
      * keeps the states recorded then, the ones its application had.
      */
     public void disableTriggers(Connection target, String runId, TableName table) throws SQLException {
-        // Control tables made by an older version lack trigger_states.
-        ensure(target);
+        // Control tables made by an older version lack trigger_states. Tables loaded at once take turns: two
+        // concurrent CREATE TABLE IF NOT EXISTS of one table can fail on the catalog's unique index.
+        synchronized (this) {
+            ensure(target);
+        }
         boolean autoCommit = target.getAutoCommit();
         target.setAutoCommit(false);
         try {
@@ -355,17 +358,19 @@ public final class ControlTables {
 
     /**
      * Puts every trigger of a recorded table back in the state it had before its run switched them off
-     * and removes the record, in one transaction. Returns false when the table is not recorded (any more:
-     * a concurrent restore waits for this one's row lock, then finds nothing). A table recorded by an
-     * older version, without states, gets ENABLE TRIGGER ALL, as then.
+     * and removes the record, in one transaction. Returns false when the table is not recorded by
+     * {@code runId} (any more: a concurrent restore waits for this one's row lock, then finds nothing; or
+     * another run has recorded it since, and is loading it). A table recorded by an older version,
+     * without states, gets ENABLE TRIGGER ALL, as then.
      */
-    public boolean restoreTriggers(Connection target, TableName table) throws SQLException {
+    public boolean restoreTriggers(Connection target, TableName table, String runId) throws SQLException {
         boolean autoCommit = target.getAutoCommit();
         target.setAutoCommit(false);
         try {
             try (PreparedStatement statement = target.prepareStatement("SELECT run_id FROM " + table("disabled_triggers")
-                    + " WHERE target_table = ? FOR UPDATE")) {
+                    + " WHERE target_table = ? AND run_id = ? FOR UPDATE")) {
                 statement.setString(1, table.toString());
+                statement.setString(2, runId);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
                         target.commit();

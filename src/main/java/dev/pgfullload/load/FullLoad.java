@@ -707,11 +707,16 @@ public final class FullLoad {
                 repaired.add(line);
                 continue;
             }
+            boolean restored;
             try {
-                control.restoreTriggers(target, left.table());
+                // Only the record of the run whose lock is held: another run may have recorded the table since.
+                restored = control.restoreTriggers(target, left.table(), left.runId());
             } finally {
                 // Taken only to learn that the run has ended (or is this one, which holds it already).
                 RunLocks.unlock(target, runKey);
+            }
+            if (!restored) {
+                continue;
             }
             String line = "enabled the triggers of " + left.table() + ", which run " + left.runId() + " left disabled";
             LOG.warn("Repair: {}", line);
@@ -867,6 +872,16 @@ public final class FullLoad {
             throw new FullLoadException(FailureCategory.LOAD, "a table load failed unexpectedly: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+            // A table still loading puts its triggers back in its own finally, on the sessions the run's locks keep
+            // safe: the run does not end (and give up its locks) before those have run, or a minute has passed.
+            try {
+                if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    LOG.error("Tables were still loading a minute after the run stopped them: what they leave disabled,"
+                            + " the next run or pg-fullload --repair switches back on");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         List<TableLoadResult> ordered = new ArrayList<>();
         tables.forEach(table -> ordered.add(done.get(table.name())));
@@ -1025,7 +1040,7 @@ public final class FullLoad {
             try (Connection connection = Connections.open(settings.target(), "target", "pg-fullload " + runId + " exit");
                  Statement statement = connection.createStatement()) {
                 statement.execute("SET lock_timeout = '5s'");
-                if (control.restoreTriggers(connection, table)) {
+                if (control.restoreTriggers(connection, table, runId)) {
                     LOG.warn("The process is exiting: the triggers of {} are back as they were", table);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -1038,10 +1053,10 @@ public final class FullLoad {
     /** Runs in a finally: the triggers come back as they were whether the load succeeded or not. */
     private void enableAgain(Connection triggers, TableName table) {
         try (Connection connection = triggers) {
-            control.restoreTriggers(connection, table);
+            control.restoreTriggers(connection, table, runId);
         } catch (SQLException | RuntimeException e) {
             try (Connection retry = Connections.open(settings.target(), "target", "pg-fullload " + runId + " triggers")) {
-                control.restoreTriggers(retry, table);
+                control.restoreTriggers(retry, table, runId);
             } catch (SQLException | RuntimeException again) {
                 LOG.error("Triggers of {} could NOT be switched back on ({}): once this run has ended, run pg-fullload --repair"
                         + " with its settings, which puts them back as they were", table, again.getMessage());

@@ -640,6 +640,10 @@ public final class PostgresSourceDialect implements SourceDialect {
             probe(connection, sql, rows -> null);
             return null;
         } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                // Not the type change: the source user may not read the table, which preflight reports with its GRANT.
+                throw e;
+            }
             return firstLine(e);
         }
     }

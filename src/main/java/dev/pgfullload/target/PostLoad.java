@@ -231,25 +231,17 @@ public final class PostLoad {
 
     /**
      * Needs no more than the UPDATE privilege on the sequence (which setval and nextval take): its
-     * direction and bounds come from the catalog, where it stands from a nextval, which leaves a gap of
-     * one where the sequence stays. Before PostgreSQL 10, whose catalog does not describe sequences, it
-     * is set to the loaded maximum.
+     * direction and bounds come from {@code pg_sequence_parameters}, where it stands from a nextval,
+     * which leaves a gap of one where the sequence stays.
      */
     private static void resetLockedSequence(Connection target, TableName table, String sequence, List<String> columns)
             throws SQLException {
-        if (target.getMetaData().getDatabaseMajorVersion() < 10) {
-            String largest = columns.stream().map(column -> "max(" + Identifiers.quote(column) + ")")
-                    .collect(Collectors.joining(", ", "greatest(", ")"));
-            run(target, List.of("SELECT pg_catalog.setval(" + Identifiers.literal(sequence) + "::regclass, m) FROM (SELECT "
-                    + largest + " AS m FROM " + table.quoted() + ") loaded WHERE m IS NOT NULL"));
-            return;
-        }
         BigDecimal increment;
         BigDecimal min;
         BigDecimal max;
         try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(
-                "SELECT seqincrement, seqmin, seqmax FROM pg_catalog.pg_sequence WHERE seqrelid = "
-                        + Identifiers.literal(sequence) + "::regclass")) {
+                "SELECT increment, minimum_value, maximum_value FROM pg_catalog.pg_sequence_parameters("
+                        + Identifiers.literal(sequence) + "::regclass)")) {
             rows.next();
             increment = rows.getBigDecimal(1);
             min = rows.getBigDecimal(2);

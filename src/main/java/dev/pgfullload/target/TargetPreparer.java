@@ -502,10 +502,11 @@ public final class TargetPreparer {
 
     /**
      * The target has {@code function}: same schema, name and argument types (a type it lacks matches
-     * nothing). A target older than 9.4 cannot tell without an error, and is taken to have it.
+     * nothing). A target older than 9.6, whose to_regtype takes no text, cannot tell without an error,
+     * and is taken to have it.
      */
     static boolean functionExists(Connection target, FunctionName function) throws SQLException {
-        if (Preflight.serverVersion(target) < 90400) {
+        if (Preflight.serverVersion(target) < 90600) {
             return true;
         }
         try (PreparedStatement statement = target.prepareStatement("""

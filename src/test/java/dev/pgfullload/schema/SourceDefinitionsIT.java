@@ -96,9 +96,11 @@ class SourceDefinitionsIT {
     void columnCollationsArriveAndOneTheTargetLacksIsRefusedBeforeAnythingIsWritten() {
         String source = source("""
                 CREATE COLLATION r.bytes FROM "C";
+                -- A column may name the database's "default" over a domain of another collation.
+                CREATE DOMAIN r.c_text AS text COLLATE "C";
                 CREATE TABLE r.c (id int PRIMARY KEY, k text COLLATE "C", p text COLLATE "POSIX", u varchar(5) COLLATE "ucs_basic",
-                                  plain text, b text[] COLLATE r.bytes);
-                INSERT INTO r.c VALUES (1, 'b', 'B', 'a', 'x', '{z,Y}'), (2, 'B', 'a', 'B', NULL, NULL), (3, 'a', 'A', 'b', 'y', '{}');
+                                  plain text, b text[] COLLATE r.bytes, dd r.c_text COLLATE "default");
+                INSERT INTO r.c VALUES (1, 'b', 'B', 'a', 'x', '{z,Y}', 'q'), (2, 'B', 'a', 'B', NULL, NULL, 'Q'), (3, 'a', 'A', 'b', 'y', '{}', NULL);
                 """);
         String target = postgres.createDatabase("defs_coll_dst");
 
@@ -119,7 +121,7 @@ class SourceDefinitionsIT {
         TestingJob.Outcome outcome = load(source, target);
 
         assertEquals(0, outcome.status(), outcome.out() + outcome.err());
-        assertEquals(List.of("k C", "p POSIX", "u ucs_basic", "plain default", "b bytes"), Sql.column(postgres, target, """
+        assertEquals(List.of("k C", "p POSIX", "u ucs_basic", "plain default", "b bytes", "dd default"), Sql.column(postgres, target, """
                 SELECT a.attname || ' ' || coalesce(co.collname, '?') FROM pg_attribute a
                 LEFT JOIN pg_collation co ON co.oid = a.attcollation
                 WHERE a.attrelid = 'r.c'::regclass AND a.attnum > 1 ORDER BY a.attnum"""));
