@@ -63,6 +63,31 @@ public final class Connections {
         return connection;
     }
 
+    /** Work done in one transaction of a session. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own on {@code connection}: committed when it returns,
+     * rolled back when it throws; the session's autocommit is as it was afterwards.
+     */
+    public static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
     /** PostgreSQL's session setting for {@code millis} of waiting for a lock. */
     public static String lockTimeoutStatement(long millis) {
         return "SET lock_timeout = '" + millis + "ms'";

@@ -1,5 +1,6 @@
 package dev.pgfullload.load;
 
+import dev.pgfullload.jdbc.Connections;
 import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.source.TableName;
 import dev.pgfullload.target.TriggerSwitch;
@@ -317,9 +318,7 @@ public final class ControlTables {
         synchronized (this) {
             ensure(target);
         }
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try {
+        Connections.inTransaction(target, () -> {
             boolean recorded;
             try (PreparedStatement statement = target.prepareStatement("UPDATE " + table("disabled_triggers")
                     + " SET run_id = ?, disabled_at = now() WHERE target_table = ?")) {
@@ -347,13 +346,8 @@ public final class ControlTables {
                 }
             }
             TriggerSwitch.disable(target, table);
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
     }
 
     /**
@@ -364,16 +358,13 @@ public final class ControlTables {
      * without states, gets ENABLE TRIGGER ALL, as then.
      */
     public boolean restoreTriggers(Connection target, TableName table, String runId) throws SQLException {
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try {
+        return Connections.inTransaction(target, () -> {
             try (PreparedStatement statement = target.prepareStatement("SELECT run_id FROM " + table("disabled_triggers")
                     + " WHERE target_table = ? AND run_id = ? FOR UPDATE")) {
                 statement.setString(1, table.toString());
                 statement.setString(2, runId);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
-                        target.commit();
                         return false;
                     }
                 }
@@ -396,14 +387,8 @@ public final class ControlTables {
                 update(target, "DELETE FROM " + table("trigger_states") + " WHERE target_table = ?", table.toString());
             }
             update(target, "DELETE FROM " + table("disabled_triggers") + " WHERE target_table = ?", table.toString());
-            target.commit();
             return true;
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     /** A table left with its triggers off, and the run that left it so. */

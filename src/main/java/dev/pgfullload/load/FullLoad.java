@@ -56,6 +56,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static java.util.Objects.requireNonNull;
 
@@ -73,7 +80,7 @@ public final class FullLoad {
     private final ControlTables control;
     private volatile boolean stopping;
     /** Tables whose triggers this process switched off and has not switched back on yet. */
-    private final Set<TableName> triggersOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<TableName> triggersOff = ConcurrentHashMap.newKeySet();
     /** The source snapshot the tables are read and counted in, while they load; null when the source has none. */
     private volatile String sourceSnapshot;
     /** The source's settings for the sessions that join {@link #sourceSnapshot}. */
@@ -165,7 +172,7 @@ public final class FullLoad {
                 // The target was prepared by the run's first attempt: preparing again would undo loaded tables.
                 Set<TableName> created = control.createdTables(target, runId).stream()
                         .map(name -> names.stream().filter(candidate -> candidate.toString().equals(name)).findFirst().orElse(null))
-                        .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+                        .filter(Objects::nonNull).collect(Collectors.toSet());
                 // Which types the first attempt created is not recorded: those of the tables it created stand for them
                 // (a NOT VALID domain constraint is added only where the target's domain lacks it).
                 preparation = new TargetPreparer.Preparation(Set.of(), created, List.of(), List.of(), TargetPreparer.userTypes(
@@ -241,7 +248,7 @@ public final class FullLoad {
      * marked succeeded while one of its tables is not loaded.
      */
     private List<String> unfinishedElsewhere(Connection target, List<TableLoadResult> results) throws SQLException {
-        Set<String> attempted = new java.util.HashSet<>();
+        Set<String> attempted = new HashSet<>();
         results.forEach(result -> attempted.add(result.target()));
         List<String> unfinished = new ArrayList<>();
         control.tables(target, runId).forEach((name, record) -> {
@@ -271,7 +278,7 @@ public final class FullLoad {
      */
     private List<TableLoadResult> checkForeignKeys(Connection target, List<ForeignKey> sourceKeys, List<TableLoadResult> results,
                                                    List<String> notes) throws SQLException {
-        Set<TableName> loaded = new java.util.HashSet<>();
+        Set<TableName> loaded = new HashSet<>();
         Map<TableName, TableState> states = new LinkedHashMap<>();
         for (TableLoadResult result : results) {
             TableName name = TableName.parse(result.target());
@@ -283,9 +290,9 @@ public final class FullLoad {
         // A key with a table that was not loaded cannot be judged: the check names it rather than pass it as clean.
         List<ForeignKey> keys = new ArrayList<>(Validator.foreignKeysBetween(target, states.keySet()));
         keys.addAll(sourceKeys);
-        Set<String> unchecked = new java.util.LinkedHashSet<>();
+        Set<String> unchecked = new LinkedHashSet<>();
         for (ForeignKey key : keys) {
-            List<String> notLoaded = java.util.stream.Stream.of(key.referenced(), key.referencing()).distinct()
+            List<String> notLoaded = Stream.of(key.referenced(), key.referencing()).distinct()
                     .filter(name -> states.containsKey(name) && !loaded.contains(name))
                     .map(name -> name + " " + (states.get(name) == TableState.SKIPPED ? "was skipped" : "failed")).toList();
             if (!notLoaded.isEmpty()) {
@@ -486,9 +493,9 @@ public final class FullLoad {
             if (target == null) {
                 if (haveTables) {
                     // The target's extensions are unknown: every extension type is taken as available there.
-                    Set<String> extensions = new java.util.HashSet<>();
+                    Set<String> extensions = new HashSet<>();
                     catalog.tables().forEach(table -> table.columns().stream().map(SourceColumn::extension)
-                            .filter(java.util.Objects::nonNull).forEach(extensions::add));
+                            .filter(Objects::nonNull).forEach(extensions::add));
                     tables = transform(catalog, extensions, problems);
                 }
                 return new Findings(catalog, tables, null, false);
@@ -875,7 +882,7 @@ public final class FullLoad {
             // A table still loading puts its triggers back in its own finally, on the sessions the run's locks keep
             // safe: the run does not end (and give up its locks) before those have run, or a minute has passed.
             try {
-                if (!pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
                     LOG.error("Tables were still loading a minute after the run stopped them: what they leave disabled,"
                             + " the next run or pg-fullload --repair switches back on");
                 }

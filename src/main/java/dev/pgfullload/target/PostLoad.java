@@ -1,6 +1,7 @@
 package dev.pgfullload.target;
 
 import dev.pgfullload.config.LoadSettings;
+import dev.pgfullload.jdbc.Connections;
 import dev.pgfullload.schema.Identifiers;
 import dev.pgfullload.schema.TargetColumn;
 import dev.pgfullload.schema.TargetTable;
@@ -210,9 +211,7 @@ public final class PostLoad {
      * transaction that holds a lock keyed by the sequence: tables loaded at once that share it take turns.
      */
     private static void resetSequence(Connection target, TableName table, String sequence, List<String> columns) throws SQLException {
-        boolean autoCommit = target.getAutoCommit();
-        target.setAutoCommit(false);
-        try {
+        Connections.inTransaction(target, () -> {
             try (Statement statement = target.createStatement()) {
                 // Keyed (pg_class, the sequence): no slot of load.max-target-sessions (below 10000) reaches a relation's OID,
                 // and run and table locks use the single-key space.
@@ -220,13 +219,8 @@ public final class PostLoad {
                         + Identifiers.literal(sequence) + "::regclass::oid::int4)");
             }
             resetLockedSequence(target, table, sequence, columns);
-            target.commit();
-        } catch (SQLException | RuntimeException e) {
-            target.rollback();
-            throw e;
-        } finally {
-            target.setAutoCommit(autoCommit);
-        }
+            return null;
+        });
     }
 
     /**
